@@ -5,3 +5,4 @@ export * from './http.ts';
 export * from './log.ts';
 export * from './metrics.ts';
 export * from './net.ts';
+export * from './secrets.ts';
