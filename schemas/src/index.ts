@@ -4,5 +4,6 @@ export * from './ids.ts';
 export * from './jsonschema.ts';
 export * from './metrics.ts';
 export * from './provisioning.ts';
+export * from './scenario.ts';
 export * from './topics.ts';
 export * from './uplink.ts';

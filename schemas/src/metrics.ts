@@ -50,6 +50,7 @@ export const BUILTIN_METRICS: readonly MetricDefinition[] = [
   m('water_volume', 'm³', 'm3', 'counter', 0, 1e9, 'Volume air', 'Water volume'),
   m('fuel_volume', 'L', 'L', 'counter', 0, 1e9, 'Volume bahan bakar', 'Fuel volume'),
   m('battery', 'V', 'V', 'gauge', 0, 60, 'Tegangan baterai', 'Battery voltage'),
+  m('rssi', 'dBm', 'dB[mW]', 'gauge', -200, 0, 'Kekuatan sinyal', 'Signal strength'),
 ];
 
 /** A catalogue of metrics; extensible with deployment-specific metrics, never silently overriding a built-in. */
