@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { type ConfigOf, env, loadConfig, setting } from '@lumbung/runtime';
+import { GatewayProvisioning } from '@lumbung/schemas';
+
+/**
+ * Settings of the cloud ingestion gateway. `lumbung config --markdown` renders them into the README's table;
+ * `gatewayOptionsFromConfig()` turns a loaded config into `GatewayOptions`.
+ */
+export const gatewaySettings = {
+  host: setting(
+    'LUMBUNG_GATEWAY_HOST',
+    env.string('0.0.0.0'),
+    'Interface the MQTT listener for village boxes binds to',
+  ),
+  port: setting('LUMBUNG_GATEWAY_PORT', env.port(1884), 'MQTT port for village boxes (0 picks a free port)'),
+  tlsKey: setting(
+    'LUMBUNG_GATEWAY_TLS_KEY',
+    env.optionalString(),
+    'Path to a PEM private key; with LUMBUNG_GATEWAY_TLS_CERT the MQTT listener speaks TLS',
+  ),
+  tlsCert: setting('LUMBUNG_GATEWAY_TLS_CERT', env.optionalString(), 'Path to the PEM certificate (chain) for TLS'),
+  opsHost: setting(
+    'LUMBUNG_GATEWAY_OPS_HOST',
+    env.string('127.0.0.1'),
+    'Interface of the /health and /metrics endpoint',
+  ),
+  opsPort: setting(
+    'LUMBUNG_GATEWAY_OPS_PORT',
+    env.port(9101),
+    'Port of /health, /metrics, /edges, /alerts, /dead-letters',
+  ),
+  dataDir: setting(
+    'LUMBUNG_DATA_DIR',
+    env.string('./data'),
+    'Directory for local state; the gateway keeps gateway.sqlite (ack ledger, dead letters, alert log) there',
+  ),
+  provisioningFile: setting(
+    'LUMBUNG_GATEWAY_PROVISIONING',
+    env.optionalString(),
+    'Path to a JSON GatewayProvisioning file ({ "edges": [...] }) listing the village boxes allowed to connect',
+  ),
+  writeMaxReadings: setting(
+    'LUMBUNG_GATEWAY_WRITE_MAX_READINGS',
+    env.int(20_000, 1),
+    'Readings gathered into one store write (a single larger batch is written whole)',
+  ),
+  writeMaxDelayMs: setting(
+    'LUMBUNG_GATEWAY_WRITE_MAX_DELAY_MS',
+    env.int(0),
+    'How long an idle writer waits for more batches before writing; 0 writes as soon as the store is idle (group commit)',
+  ),
+  storeRetries: setting(
+    'LUMBUNG_GATEWAY_STORE_RETRIES',
+    env.int(5),
+    'Retries of a failed store write (exponential backoff) before the waiting edges are disconnected to resend later',
+  ),
+  dedupWindow: setting(
+    'LUMBUNG_GATEWAY_DEDUP_WINDOW',
+    env.int(200_000),
+    'Recently stored (device, metric, ts) keys remembered in memory to drop re-sent readings before the store',
+  ),
+  deadLetterMax: setting(
+    'LUMBUNG_GATEWAY_DEAD_LETTER_MAX',
+    env.int(10_000, 1),
+    'Dead-letter rows kept; older rows are deleted',
+  ),
+  alertLogMax: setting(
+    'LUMBUNG_GATEWAY_ALERT_LOG_MAX',
+    env.int(100_000, 1),
+    'Alert log rows kept; older rows are deleted',
+  ),
+  ledgerRetentionDays: setting(
+    'LUMBUNG_GATEWAY_LEDGER_RETENTION_DAYS',
+    env.int(30, 1),
+    'Days an acknowledged batch id is remembered (must exceed the longest time an edge may resend a batch)',
+  ),
+};
+
+export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
+
+export const loadGatewayConfig = (
+  environment: Record<string, string | undefined> = process.env,
+  overrides: Partial<GatewayConfig> = {},
+): GatewayConfig => loadConfig(gatewaySettings, environment, overrides);
+
+/** Reads and validates a provisioning file; throws with the file name and the first problem. */
+export function readGatewayProvisioning(path: string): GatewayProvisioning {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: cannot read provisioning: ${(err as Error).message}`);
+  }
+  const parsed = GatewayProvisioning.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path}: invalid provisioning: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
