@@ -1,0 +1,10 @@
+export { AlertLog } from './alerts.ts';
+export type { SyncMode } from './db.ts';
+export { DuplicateWindow } from './dedup.ts';
+export { Edge, type EdgeCounters, type EdgeOptions } from './edge.ts';
+export type { EdgeEvents, UplinkState } from './events.ts';
+export type { DeadLetter, DevicePresence } from './ingest.ts';
+export { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
+export { type EdgeConfig, edgeOptionsFromConfig, edgeSettings, loadProvisioningFile } from './settings.ts';
+export { UPLINK_DEFAULTS, type UplinkOptions } from './uplink.ts';
+export { DEAD_LETTER_REASONS, type DeadLetterReason, validateStatus, validateUp } from './validate.ts';

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { type ConfigOf, env, setting } from '@lumbung/runtime';
+import { EdgeProvisioning } from '@lumbung/schemas';
+import { z } from 'zod';
+import type { EdgeOptions } from './edge.ts';
+
+/** Settings of the village box (`loadConfig(edgeSettings)`); the README table is generated from these. */
+export const edgeSettings = {
+  provisioningFile: setting(
+    'LUMBUNG_EDGE_PROVISIONING',
+    z.string().default('./edge-provisioning.json'),
+    'Path of the EdgeProvisioning JSON (village, edge, devices with hashed secrets, threshold rules)',
+  ),
+  edgeId: setting(
+    'LUMBUNG_EDGE_ID',
+    env.optionalString(),
+    'Village box id; must match the provisioning file (default: taken from it)',
+  ),
+  dataDir: setting(
+    'LUMBUNG_DATA_DIR',
+    env.string('./data'),
+    'Data directory; the edge keeps its queue in <dir>/edge/edge.db',
+  ),
+  mqttHost: setting('LUMBUNG_MQTT_HOST', env.string('0.0.0.0'), 'Address the device broker listens on'),
+  mqttPort: setting('LUMBUNG_MQTT_PORT', env.port(1883), 'Port of the device broker (0 = any free port)'),
+  opsHost: setting(
+    'LUMBUNG_EDGE_OPS_HOST',
+    env.string('127.0.0.1'),
+    'Address of the edge HTTP endpoint (/health, /metrics)',
+  ),
+  opsPort: setting('LUMBUNG_EDGE_OPS_PORT', env.port(9464), 'Port of the edge HTTP endpoint (0 = any free port)'),
+  uplinkUrl: setting(
+    'LUMBUNG_UPLINK_URL',
+    env.optionalString(),
+    'Gateway URL, mqtt://host:port or mqtts://host:port; unset = store only, no uplink',
+  ),
+  edgeSecret: setting(
+    'LUMBUNG_EDGE_SECRET',
+    env.optionalString(),
+    'Secret of this village box at the gateway (MQTT password)',
+  ),
+  uplinkCaFile: setting(
+    'LUMBUNG_UPLINK_CA_FILE',
+    env.optionalString(),
+    'PEM file of the CA that signed the gateway certificate (mqtts)',
+  ),
+  uplinkCertFile: setting(
+    'LUMBUNG_UPLINK_CERT_FILE',
+    env.optionalString(),
+    'PEM client certificate for the gateway (mqtts, optional)',
+  ),
+  uplinkKeyFile: setting(
+    'LUMBUNG_UPLINK_KEY_FILE',
+    env.optionalString(),
+    'PEM private key of the client certificate (mqtts, optional)',
+  ),
+  uplinkRejectUnauthorized: setting(
+    'LUMBUNG_UPLINK_REJECT_UNAUTHORIZED',
+    env.bool(true),
+    'Verify the gateway certificate (turn off only for testing)',
+  ),
+  batchMaxReadings: setting(
+    'LUMBUNG_EDGE_BATCH_MAX_READINGS',
+    env.int(5000, 100),
+    'Readings per uplink batch (at most 50000)',
+  ),
+  batchMaxDelayMs: setting('LUMBUNG_EDGE_BATCH_MAX_DELAY_MS', env.int(250, 1), 'Longest wait for a batch to fill, ms'),
+  maxInflightBatches: setting(
+    'LUMBUNG_EDGE_MAX_INFLIGHT_BATCHES',
+    env.int(8, 1),
+    'Uplink batches sent and not yet acknowledged',
+  ),
+  queueBudgetMb: setting(
+    'LUMBUNG_EDGE_QUEUE_BUDGET_MB',
+    env.int(1024, 1),
+    'Disk budget of the reading queue in MB; when full the oldest readings are dropped (counted, alerted)',
+  ),
+  deadLetterMax: setting('LUMBUNG_EDGE_DEAD_LETTER_MAX', env.int(10_000, 1), 'Dead letters kept (newest)'),
+  sync: setting(
+    'LUMBUNG_EDGE_SYNC',
+    z.enum(['full', 'normal']).default('full'),
+    'SQLite synchronous mode: full survives power loss, normal only a process crash',
+  ),
+};
+export type EdgeConfig = ConfigOf<typeof edgeSettings>;
+
+/** Reads and validates a provisioning file. */
+export function loadProvisioningFile(path: string): EdgeProvisioning {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`LUMBUNG_EDGE_PROVISIONING: cannot read ${path}: ${(err as Error).message}`);
+  }
+  const parsed = EdgeProvisioning.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`LUMBUNG_EDGE_PROVISIONING: ${path} is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Edge options from loaded settings and a provisioning (files named by the settings are read here). */
+export function edgeOptionsFromConfig(
+  c: EdgeConfig,
+  provisioning: EdgeProvisioning = loadProvisioningFile(c.provisioningFile),
+): EdgeOptions {
+  if (c.edgeId !== undefined && c.edgeId !== provisioning.edgeId) {
+    throw new Error(`LUMBUNG_EDGE_ID: ${c.edgeId} does not match the provisioning's edge ${provisioning.edgeId}`);
+  }
+  const file = (name: string, path: string | undefined) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`${name}: cannot read ${path}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    villageId: provisioning.villageId,
+    edgeId: provisioning.edgeId,
+    provisioning,
+    dataDir: `${c.dataDir.replace(/\/+$/, '')}/edge`,
+    mqtt: { host: c.mqttHost, port: c.mqttPort },
+    ops: { host: c.opsHost, port: c.opsPort },
+    ...(c.uplinkUrl
+      ? {
+          uplink: {
+            url: c.uplinkUrl,
+            username: provisioning.edgeId,
+            ...(c.edgeSecret !== undefined ? { password: c.edgeSecret } : {}),
+            ...(c.uplinkCaFile ? { ca: file('LUMBUNG_UPLINK_CA_FILE', c.uplinkCaFile) } : {}),
+            ...(c.uplinkCertFile ? { cert: file('LUMBUNG_UPLINK_CERT_FILE', c.uplinkCertFile) } : {}),
+            ...(c.uplinkKeyFile ? { key: file('LUMBUNG_UPLINK_KEY_FILE', c.uplinkKeyFile) } : {}),
+            rejectUnauthorized: c.uplinkRejectUnauthorized,
+            batchMaxReadings: c.batchMaxReadings,
+            batchMaxDelayMs: c.batchMaxDelayMs,
+            maxInflightBatches: c.maxInflightBatches,
+          },
+        }
+      : {}),
+    queueBudgetBytes: c.queueBudgetMb * 1024 * 1024,
+    deadLetterMax: c.deadLetterMax,
+    sync: c.sync,
+  };
+}

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSecret, hashSecret } from '@lumbung/runtime';
+import {
+  type AlertBatch,
+  decodeBatch,
+  type EdgeProvisioning,
+  type ThresholdRule,
+  type UplinkBatch,
+} from '@lumbung/schemas';
+import { Aedes } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Edge, type EdgeOptions } from '../src/index.ts';
+
+export const VILLAGE = 'desa-sukamaju';
+export const EDGE_ID = 'box-1';
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'lumbung-edge-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestDevice {
+  deviceId: string;
+  secret: string;
+  siteId?: string;
+}
+
+export function makeProvisioning(n: number, rules: ThresholdRule[] = [], siteId = 'gudang-1') {
+  const devices: TestDevice[] = Array.from({ length: n }, (_, i) => ({
+    deviceId: `dev-${i + 1}`,
+    secret: generateSecret(),
+    siteId,
+  }));
+  const provisioning: EdgeProvisioning = {
+    villageId: VILLAGE,
+    edgeId: EDGE_ID,
+    devices: devices.map((d) => ({
+      deviceId: d.deviceId,
+      villageId: VILLAGE,
+      siteId: d.siteId,
+      secretHash: hashSecret(d.secret),
+      revoked: false,
+    })),
+    rules,
+  };
+  return { devices, provisioning };
+}
+
+export function newEdge(dataDir: string, provisioning: EdgeProvisioning, extra: Partial<EdgeOptions> = {}): Edge {
+  return new Edge({
+    villageId: VILLAGE,
+    edgeId: EDGE_ID,
+    provisioning,
+    dataDir,
+    mqtt: { host: '127.0.0.1', port: 0 },
+    ops: { host: '127.0.0.1', port: 0 },
+    stopDrainMs: 200,
+    ...extra,
+  });
+}
+
+export const upTopic = (deviceId: string) => `lumbung/v1/${VILLAGE}/${deviceId}/up`;
+
+/** Connects a device; resolves with the client or rejects with the CONNACK error. */
+export function connectDevice(
+  port: number,
+  d: { deviceId: string; secret: string },
+  opts: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+      clientId: d.deviceId,
+      username: d.deviceId,
+      password: d.secret,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      ...opts,
+    });
+    c.once('connect', () => resolve(c));
+    c.once('error', (err) => {
+      c.end(true);
+      reject(err);
+    });
+    c.once('close', () => reject(new Error('closed before connect')));
+  });
+}
+
+export function publish(c: MqttClient, topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
+  return new Promise((resolve, reject) => c.publish(topic, payload, { qos }, (err) => (err ? reject(err) : resolve())));
+}
+
+export const endClient = (c: MqttClient) => new Promise<void>((r) => c.end(true, {}, () => r()));
+
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A real aedes broker standing in for the gateway: it accepts the edge's login, records every batch and alert
+ * publish, and can hold PUBACKs (authorizePublish is not called back until released).
+ */
+export class FakeGateway {
+  batches: UplinkBatch[] = [];
+  /** every batch publish, including resends, in arrival order */
+  arrivals: { batchId: string; dup: boolean }[] = [];
+  alerts: AlertBatch[] = [];
+  statuses: string[] = [];
+  hold = false;
+  #held: (() => void)[] = [];
+  #broker: Aedes | undefined;
+  #server: net.Server | undefined;
+  #sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(
+    private readonly secret = 'edge-secret',
+    private readonly wantedPort = 0,
+  ) {}
+
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  release(): void {
+    for (const f of this.#held.splice(0)) f();
+  }
+
+  async start(port = this.wantedPort || this.port): Promise<void> {
+    this.#broker = await Aedes.createBroker({
+      authenticate: (_c, username, password, cb) => {
+        const ok = username === EDGE_ID && password?.toString() === this.secret;
+        if (ok) cb(null, true);
+        else {
+          const e = new Error('no') as Error & { returnCode: number };
+          e.returnCode = 5;
+          cb(e as never, false);
+        }
+      },
+      authorizePublish: (_c, packet, cb) => {
+        const record = () => {
+          if (packet.topic.endsWith('/batch')) {
+            const b = decodeBatch(packet.payload as Buffer);
+            this.arrivals.push({ batchId: b.batchId, dup: packet.dup === true });
+            if (!this.batches.some((x) => x.batchId === b.batchId)) this.batches.push(b);
+          } else if (packet.topic.endsWith('/alerts')) {
+            this.alerts.push(JSON.parse(packet.payload.toString()) as AlertBatch);
+          } else if (packet.topic.endsWith('/status')) {
+            this.statuses.push(packet.payload.toString());
+          }
+          cb(null);
+        };
+        if (this.hold && !packet.topic.endsWith('/status')) this.#held.push(record);
+        else record();
+      },
+    });
+    const server = net.createServer((s) => {
+      this.#sockets.add(s);
+      s.on('close', () => this.#sockets.delete(s));
+      this.#broker?.handle(s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  get readings() {
+    return this.batches.flatMap((b) => b.readings);
+  }
+
+  async stop(): Promise<void> {
+    this.#held = [];
+    const server = this.#server;
+    const broker = this.#broker;
+    this.#server = undefined;
+    this.#broker = undefined;
+    for (const s of this.#sockets) s.destroy();
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+    if (broker) await new Promise<void>((r) => broker.close(() => r()));
+  }
+}
