@@ -114,7 +114,7 @@ export async function waitFor(
 export class FakeGateway {
   batches: UplinkBatch[] = [];
   /** every batch publish, including resends, in arrival order */
-  arrivals: { batchId: string; dup: boolean }[] = [];
+  arrivals: { batchId: string; dup: boolean; batch: UplinkBatch }[] = [];
   alerts: AlertBatch[] = [];
   statuses: string[] = [];
   hold = false;
@@ -149,10 +149,10 @@ export class FakeGateway {
         }
       },
       authorizePublish: (_c, packet, cb) => {
+        const b = packet.topic.endsWith('/batch') ? decodeBatch(packet.payload as Buffer) : undefined;
+        if (b) this.arrivals.push({ batchId: b.batchId, dup: packet.dup === true, batch: b });
         const record = () => {
-          if (packet.topic.endsWith('/batch')) {
-            const b = decodeBatch(packet.payload as Buffer);
-            this.arrivals.push({ batchId: b.batchId, dup: packet.dup === true });
+          if (b) {
             if (!this.batches.some((x) => x.batchId === b.batchId)) this.batches.push(b);
           } else if (packet.topic.endsWith('/alerts')) {
             this.alerts.push(JSON.parse(packet.payload.toString()) as AlertBatch);
