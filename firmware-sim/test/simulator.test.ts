@@ -35,7 +35,6 @@ async function startBroker(secrets: Record<string, string>): Promise<Broker> {
     broker,
     close: async () => {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
