@@ -47,6 +47,8 @@ export interface CheckedBatch {
   total: number;
   /** Acceptable readings, ready for the store. */
   readings: StoredReading[];
+  /** For each acceptable reading, its (device, metric) pair within the batch: deviceIndex * metrics + metricIndex. */
+  pairs: number[];
   /** Unacceptable readings by reason (each list keeps at most `sampleLimit` examples; `counts` has the totals). */
   rejected: Map<ReadingRejection, { count: number; sample: RejectedReading[] }>;
 }
@@ -125,6 +127,8 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
   const maxTs = now + MAX_FUTURE_SKEW_MS;
   const defs = mets.map((name) => catalogue.get(name));
   const readings: StoredReading[] = [];
+  const pairs: number[] = [];
+  const nMet = mets.length;
   const rejected: CheckedBatch['rejected'] = new Map();
   const reject = (reason: ReadingRejection, t: unknown[]) => {
     let e = rejected.get(reason);
@@ -150,7 +154,8 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
     else if (value < def.min || value > def.max) reject('out_of_range', t);
     else if (ts > maxTs) reject('future_ts', t);
     else if (ts < MIN_DEVICE_TS) reject('ts_before_2020', t);
-    else
+    else {
+      pairs.push(t[0] * nMet + t[1]);
       readings.push({
         villageId,
         deviceId: devs[t[0]]!,
@@ -159,6 +164,7 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
         value,
         tsSource: (t[3] === 0 ? 'device' : 'edge') as TsSource,
       });
+    }
   }
   return {
     batchId: w.id as string,
@@ -166,6 +172,7 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
     createdAt: w.at as number,
     total: rows.length,
     readings,
+    pairs,
     rejected,
   };
 }

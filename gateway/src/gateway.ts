@@ -25,7 +25,7 @@ import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type S
 import { type DeadLetterInput, GatewayDb } from './db.ts';
 import { checkBatch, type ReadingRejection, type RejectedReading } from './decode.ts';
 import { GatewayMetrics } from './metrics.ts';
-import { RecentWindow, readingKey } from './window.ts';
+import { RecentWindow } from './window.ts';
 import { GroupCommitWriter, type WriteGroup } from './writer.ts';
 
 export interface GatewayOptions {
@@ -148,7 +148,8 @@ interface Entry {
   deadLettered: number;
   receivedAt: number;
   readings: StoredReading[];
-  keys: string[];
+  /** Window series id of each reading (for remembering them once durable). */
+  sids: Int32Array;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -547,15 +548,22 @@ export class Gateway implements Component {
     }
     // Exact duplicates by the store's own key, within the batch and against recently stored readings.
     const window = this.#window!;
+    const all = checked.readings;
     const readings: StoredReading[] = [];
-    const keys: string[] = [];
-    const seen = new Set<string>();
-    for (const r of checked.readings) {
-      const k = readingKey(r.villageId, r.deviceId, r.metric, r.ts);
-      if (window.has(k) || seen.has(k)) continue;
-      seen.add(k);
+    const sids = new Int32Array(all.length);
+    const sidOfPair = new Map<number, number>();
+    const seen = new Map<number, Set<number>>();
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
+      const pair = checked.pairs[i]!;
+      let sid = sidOfPair.get(pair);
+      if (sid === undefined) sidOfPair.set(pair, (sid = window.seriesId(r.villageId, r.deviceId, r.metric)));
+      let inBatch = seen.get(sid);
+      if (!inBatch) seen.set(sid, (inBatch = new Set()));
+      if (inBatch.has(r.ts) || window.has(sid, r.ts)) continue;
+      inBatch.add(r.ts);
+      sids[readings.length] = sid;
       readings.push(r);
-      keys.push(k);
     }
     const duplicates = checked.readings.length - readings.length;
     if (duplicates > 0) m.readingsDuplicate.inc({ layer: 'window' }, duplicates);
@@ -568,7 +576,7 @@ export class Gateway implements Component {
       deadLettered,
       receivedAt,
       readings,
-      keys,
+      sids: sids.subarray(0, readings.length),
     };
     if (readings.length === 0) {
       // Nothing to make durable: record and acknowledge at once.
@@ -615,7 +623,7 @@ export class Gateway implements Component {
 
   #stored(e: Entry): void {
     const window = this.#window;
-    if (window) for (const k of e.keys) window.add(k);
+    if (window) for (let i = 0; i < e.readings.length; i++) window.add(e.sids[i]!, e.readings[i]!.ts);
     const pr = this.#presence.get(e.edgeId);
     if (pr) {
       pr.lastBatchAt = e.receivedAt;
