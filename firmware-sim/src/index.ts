@@ -9,6 +9,7 @@ export * from './physics/room.ts';
 export * from './physics/soil.ts';
 export * from './physics/solar.ts';
 export * from './physics/weather.ts';
+export * from './provision.ts';
 export * from './random.ts';
 export * from './scenario.ts';
 export * from './simulator.ts';

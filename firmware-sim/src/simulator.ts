@@ -278,7 +278,8 @@ export class Simulator implements Component {
     while (!this.#stopped) {
       const wait = (r.sim.nextTs - this.simNow()) / (this.opts.speed ?? 1);
       if (wait > 0) {
-        await this.#sleep(Math.min(wait, 60_000));
+        // Re-check at least every second: the clock may be replaced (tests) or jump (NTP).
+        await this.#sleep(Math.min(wait, 1000));
         continue;
       }
       for (const e of r.sim.step()) await this.#publish(r, e);

@@ -3,7 +3,14 @@ import { parseTopic, StatusPayload, UpPayload } from '@lumbung/schemas';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countSlots, DEMO_SCENARIO_PATH, loadScenario, Simulator, type SimulatorEvent } from '../src/index.ts';
+import {
+  countSlots,
+  DEMO_SCENARIO_PATH,
+  generateReadings,
+  loadScenario,
+  Simulator,
+  type SimulatorEvent,
+} from '../src/index.ts';
 
 interface Broker {
   url: string;
@@ -13,6 +20,10 @@ interface Broker {
 }
 
 async function startBroker(secrets: Record<string, string>): Promise<Broker> {
+  return startBrokerOn(secrets, 0);
+}
+
+async function startBrokerOn(secrets: Record<string, string>, listenPort: number): Promise<Broker> {
   const broker = await Aedes.createBroker();
   broker.authenticate = (client, username, password, done) => {
     const ok = username === client.id && password !== undefined && secrets[username] === password.toString();
@@ -27,7 +38,7 @@ async function startBroker(secrets: Record<string, string>): Promise<Broker> {
     if (client) received.push({ topic: packet.topic, payload: Buffer.from(packet.payload), retain: packet.retain });
   });
   const server = net.createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `mqtt://127.0.0.1:${port}`,
@@ -185,5 +196,106 @@ describe('Simulator against a real aedes broker', () => {
     const sim = new Simulator({ scenario, brokerUrl: 'mqtt://127.0.0.1:1', secrets: {} });
     await expect(sim.start()).rejects.toThrow(/no secret for device\(s\): taman-ws-01/);
     await sim.stop();
+  });
+});
+
+describe('Simulator live mode', () => {
+  it('sends what the pure generator computes, whatever the speed', async () => {
+    const b = await startBroker(secrets);
+    opened.push(b);
+    const startAt = Date.parse('2026-03-01T00:00:00Z');
+    const room = { ...scenario, devices: scenario.devices.filter((d) => d.id === 'taman-th-telur') };
+    const sim = new Simulator({ scenario: room, brokerUrl: b.url, secrets, speed: 7200, startAt });
+    opened.push(sim);
+    await sim.start();
+    await expect
+      .poll(() => b.received.filter((m) => m.topic.endsWith('/up')).length, { timeout: 5000 })
+      .toBeGreaterThan(40);
+    await sim.stop();
+    const got = b.received.filter((m) => m.topic.endsWith('/up')).map((m) => JSON.parse(m.payload.toString()));
+    const want = generateReadings(room, { from: startAt, to: startAt + got.length * 60_000 + 1 }).map((e) => e.payload);
+    expect(got).toEqual(want.slice(0, got.length));
+  });
+
+  it('paces live readings by the simulated clock (injected wall clock)', async () => {
+    const b = await startBroker(secrets);
+    opened.push(b);
+    const startAt = Date.parse('2026-03-01T00:00:00Z');
+    let wall = 1_000_000;
+    const room = { ...scenario, devices: scenario.devices.filter((d) => d.id === 'taman-th-telur') };
+    const sim = new Simulator({ scenario: room, brokerUrl: b.url, secrets, speed: 60, startAt, clock: () => wall });
+    opened.push(sim);
+    await sim.start();
+    const ups = () => b.received.filter((m) => m.topic.endsWith('/up')).length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ups()).toBe(0); // the first slot lies after startAt and the clock has not moved
+    wall += 10_000; // ten wall seconds at 60x = ten simulated minutes
+    await expect.poll(ups, { timeout: 3000 }).toBe(10);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(ups()).toBe(10);
+    expect(sim.stats()).toMatchObject({ phase: 'live', published: 10, acked: 10, backlog: 0 });
+  });
+
+  it('injects and clears faults at run time', async () => {
+    const b = await startBroker(secrets);
+    opened.push(b);
+    const startAt = Date.parse('2026-03-01T00:00:00Z');
+    let wall = 1_000_000;
+    const room = { ...scenario, devices: scenario.devices.filter((d) => d.id === 'taman-th-telur') };
+    const events: SimulatorEvent[] = [];
+    const sim = new Simulator({
+      scenario: room,
+      brokerUrl: b.url,
+      secrets,
+      speed: 60,
+      startAt,
+      clock: () => wall,
+      onEvent: (e) => events.push(e),
+    });
+    opened.push(sim);
+    await sim.start();
+    sim.injectFault('taman-th-telur', { type: 'dropout', probability: 1 });
+    expect(events.at(-1)).toMatchObject({ type: 'fault_injected', fault: { type: 'dropout', probability: 1 } });
+    wall += 5_000;
+    await expect.poll(() => sim.stats().lost, { timeout: 3000 }).toBe(5);
+    expect(sim.stats().published).toBe(0);
+    sim.clearFaults('taman-th-telur');
+    wall += 5_000;
+    await expect.poll(() => sim.stats().acked, { timeout: 3000 }).toBe(5);
+    expect(() => sim.injectFault('nope', { type: 'dropout' })).toThrow(/no simulated device/);
+  });
+
+  it('reconnects after the broker goes away and loses nothing', async () => {
+    const b = await startBroker(secrets);
+    const port = Number(new URL(b.url).port);
+    const startAt = Date.parse('2026-03-01T00:00:00Z');
+    let wall = 1_000_000;
+    const room = { ...scenario, devices: scenario.devices.filter((d) => d.id === 'taman-th-telur') };
+    const events: SimulatorEvent[] = [];
+    const sim = new Simulator({
+      scenario: room,
+      brokerUrl: b.url,
+      secrets,
+      speed: 60,
+      startAt,
+      clock: () => wall,
+      reconnect: { minMs: 50, maxMs: 200 },
+      onEvent: (e) => events.push(e),
+    });
+    opened.push(sim);
+    await sim.start();
+    wall += 5_000;
+    await expect.poll(() => b.received.filter((m) => m.topic.endsWith('/up')).length).toBe(5);
+    await b.close();
+    await expect.poll(() => events.some((e) => e.type === 'disconnected')).toBe(true);
+    wall += 5_000; // five readings fall due while the broker is down
+    await new Promise((r) => setTimeout(r, 300));
+    const b2 = await startBrokerOn(secrets, port);
+    opened.push(b2);
+    await expect.poll(() => b2.received.filter((m) => m.topic.endsWith('/up')).length, { timeout: 10_000 }).toBe(5);
+    const seqs = b2.received.filter((m) => m.topic.endsWith('/up')).map((m) => JSON.parse(m.payload.toString()).seq);
+    const first = JSON.parse(b.received.filter((m) => m.topic.endsWith('/up'))[0]!.payload.toString()).seq;
+    expect(seqs).toEqual([5, 6, 7, 8, 9].map((i) => first + i));
+    expect(events.filter((e) => e.type === 'connected').length).toBeGreaterThanOrEqual(2);
   });
 });
