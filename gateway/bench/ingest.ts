@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       }) => TimeSeriesStore)
     | undefined;
   const store: TimeSeriesStore =
-    process.env.LUMBUNG_BENCH_STORE === 'memory' || !DuckDbStore
+    process.env.LUMBUNG_BENCH_STORE === 'memory'
       ? new CountingStore()
       : new DuckDbStore({ path: join(dir, 'tsdb.duckdb') });
   await store.start();

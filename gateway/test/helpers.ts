@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashSecret } from '@lumbung/runtime';
 import { type EdgeCredential, edgeTopic, encodeBatch, type UplinkReading } from '@lumbung/schemas';
-import type {
-  Bucket,
-  LatestPoint,
-  Point,
-  SeriesInfo,
-  StoredReading,
-  TimeSeriesStore,
-  WriteResult,
+import {
+  type Bucket,
+  DuckDbStore,
+  type LatestPoint,
+  type Point,
+  type SeriesInfo,
+  type StoredReading,
+  type TimeSeriesStore,
+  type WriteResult,
 } from '@lumbung/store';
-import * as storeModule from '@lumbung/store';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Gateway, type GatewayOptions } from '../src/index.ts';
 
@@ -34,16 +34,6 @@ export function edge(edgeId: string, villageId: string, extra: Partial<EdgeCrede
 
 /** The real embedded store (DuckDbStore) in a temp dir. */
 export async function realStore(dir: string): Promise<TimeSeriesStore> {
-  const DuckDbStore = (storeModule as Record<string, unknown>).DuckDbStore as
-    | (new (o: {
-        path: string;
-      }) => TimeSeriesStore)
-    | undefined;
-  if (!DuckDbStore) {
-    // Only while the store workspace has not exported its adapter yet; remove once it has.
-    console.warn('@lumbung/store does not export DuckDbStore yet: using an in-memory stand-in');
-    return new MemoryStore();
-  }
   const store = new DuckDbStore({ path: join(dir, 'tsdb.duckdb') });
   await store.start();
   return store;
@@ -236,41 +226,4 @@ export async function metricValue(g: Gateway, name: string, labels: Record<strin
     if (Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val)) sum += v.value;
   }
   return sum;
-}
-
-/** Stand-in with the port's de-duplication semantics, until DuckDbStore is exported. */
-class MemoryStore implements TimeSeriesStore {
-  readonly name = 'memory';
-  readonly #data = new Map<string, Map<number, number>>();
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async write(readings: readonly StoredReading[]): Promise<WriteResult> {
-    let written = 0;
-    for (const r of readings) {
-      const k = `${r.villageId}\0${r.deviceId}\0${r.metric}`;
-      let m = this.#data.get(k);
-      if (!m) this.#data.set(k, (m = new Map()));
-      if (m.has(r.ts)) continue;
-      m.set(r.ts, r.value);
-      written++;
-    }
-    return { written, duplicates: readings.length - written };
-  }
-  async queryRaw(q: Parameters<TimeSeriesStore['queryRaw']>[0]): Promise<Point[]> {
-    const m = this.#data.get(`${q.villageId}\0${q.deviceId}\0${q.metric}`) ?? new Map();
-    return [...m].filter(([ts]) => ts >= q.from && ts < q.to).map(([ts, value]) => ({ ts, value }));
-  }
-  async queryBuckets(): Promise<Bucket[]> {
-    return [];
-  }
-  async latest(): Promise<LatestPoint[]> {
-    return [];
-  }
-  async listSeries(f: Parameters<TimeSeriesStore['listSeries']>[0]): Promise<SeriesInfo[]> {
-    return [...this.#data.keys()]
-      .map((k) => k.split('\0') as [string, string, string])
-      .filter(([v]) => !f.villageId || v === f.villageId)
-      .map(([villageId, deviceId, metric]) => ({ villageId, deviceId, metric, lastTs: 0 }));
-  }
-  async deleteBefore(): Promise<void> {}
 }
