@@ -153,7 +153,11 @@ export class Simulator implements Component {
     const wanted = o.scenario.devices.filter((d) => !o.devices || o.devices.includes(d.id));
     const missing = wanted.filter((d) => o.secrets[d.id] === undefined).map((d) => d.id);
     if (missing.length > 0) throw new Error(`no secret for device(s): ${missing.join(', ')}`);
-    if ((o.speed ?? 1) <= 0) throw new Error('speed must be positive');
+    if (!(Number.isFinite(o.speed ?? 1) && (o.speed ?? 1) > 0)) throw new Error('speed must be a positive number');
+    if (!(Number.isFinite(o.backfillDays ?? 0) && (o.backfillDays ?? 0) >= 0))
+      throw new Error('backfillDays must be zero or more');
+    if (this.#runners.size > 0 && !this.#stopped) throw new Error('simulator already started');
+    this.#runners.clear();
 
     this.#stopped = false;
     this.#finishing = false;

@@ -299,3 +299,15 @@ describe('Simulator live mode', () => {
     expect(events.filter((e) => e.type === 'connected').length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('Simulator options', () => {
+  it.each([
+    [{ speed: 0 }, /speed must be a positive number/],
+    [{ speed: Number.NaN }, /speed must be a positive number/],
+    [{ backfillDays: -1 }, /backfillDays must be zero or more/],
+  ])('rejects %o', async (extra, message) => {
+    const sim = new Simulator({ scenario, brokerUrl: 'mqtt://127.0.0.1:1', secrets, ...extra });
+    await expect(sim.start()).rejects.toThrow(message);
+    await sim.stop();
+  });
+});
