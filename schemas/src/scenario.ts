@@ -11,7 +11,7 @@ import { RESERVED_DEVICE_IDS } from './topics.ts';
  */
 
 /** Site ids are slightly shorter than other ids, so that rule ids derived from them (`{siteId}-temperature`) stay ids. */
-export const SiteId = z
+export const ScenarioSiteId = z
   .string()
   .max(48)
   .regex(ID_PATTERN, 'lowercase letters, digits, "-" or "_", starting with a letter or digit')
@@ -50,16 +50,16 @@ export const ScenarioVillage = z
 export type ScenarioVillage = z.infer<typeof ScenarioVillage>;
 
 /** An allowed range; either end may be open. */
-export const Range = z
+export const AllowedRange = z
   .object({ min: z.number().optional(), max: z.number().optional() })
   .strict()
   .refine((r) => r.min === undefined || r.max === undefined || r.min < r.max, 'min must be below max');
-export type Range = z.infer<typeof Range>;
+export type AllowedRange = z.infer<typeof AllowedRange>;
 
 const siteBase = {
-  id: SiteId,
+  id: ScenarioSiteId,
   name: z.string().min(1).max(120),
-  parentId: SiteId.optional().describe('The site this one is part of (a storage room in a packing house)'),
+  parentId: ScenarioSiteId.optional().describe('The site this one is part of (a storage room in a packing house)'),
 };
 
 export const CROPS = ['rice', 'chilli', 'maize', 'vegetables'] as const;
@@ -117,8 +117,8 @@ export const StorageRoomSite = z
     ...siteBase,
     kind: z.literal('storage_room'),
     purpose: z.enum(['dry_goods', 'eggs', 'produce', 'other']),
-    temperature: Range.describe('Allowed air temperature, °C'),
-    humidity: Range.describe('Allowed relative humidity, %'),
+    temperature: AllowedRange.describe('Allowed air temperature, °C'),
+    humidity: AllowedRange.describe('Allowed relative humidity, %'),
     climate: z
       .object({
         coolingSetpoint: z.number().min(-30).max(30).optional().describe('Cooler set point, °C; off during power cuts'),
@@ -222,7 +222,7 @@ export const ScenarioDevice = z
   .object({
     id: DeviceId.refine((id) => !RESERVED_DEVICE_IDS.has(id), 'this id is reserved in the topic grammar'),
     family: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a family id such as weather_station'),
-    siteId: SiteId,
+    siteId: ScenarioSiteId,
     intervalSeconds: z.number().int().min(10).max(86_400).describe('Reporting interval, s'),
     sensorHeight: z.number().min(0).max(100).optional().describe('Sensor height above ground, m (wind speed)'),
     firmware: z.string().max(64).optional(),
@@ -280,7 +280,7 @@ export const Scenario = z
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 
-const fmtRange = (r: Range, unit: string): string =>
+const fmtRange = (r: AllowedRange, unit: string): string =>
   r.min !== undefined && r.max !== undefined
     ? `${r.min}–${r.max} ${unit}`
     : r.min !== undefined
