@@ -44,6 +44,11 @@ export class VictoriaMetricsProcess {
     return this.#port;
   }
 
+  /** Process id of the running server (tests use it to kill -9 it). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
   }
