@@ -3,6 +3,10 @@
  * 5,000-reading batches, several in flight each, into a Gateway writing to the embedded DuckDB store.
  *
  *   node --import tsx gateway/bench/ingest.ts [--edges 8] [--batches 30] [--size 5000] [--inflight 4] [--delay 0]
+ *     [--max-readings 50000] [--interval-ms 0] [--workers 1]
+ * Latency at a steady rate, e.g. 10,000 readings/s: --edges 10 --size 1000 --batches 30 --interval-ms 1000.
+ * Publish -> PUBACK is publish -> queryable: the PUBACK follows the store write, and the store's queries see every
+ * resolved write.
  *
  * Prints a JSON summary. The store is taken from @lumbung/store (DuckDbStore); set LUMBUNG_BENCH_STORE=memory to
  * measure the gateway alone against a store that only counts.
@@ -27,11 +31,14 @@ interface Job {
   batches: number;
   size: number;
   inflight: number;
+  /** Pace: each edge publishes one batch every intervalMs (0 = as fast as acks allow). */
+  intervalMs: number;
 }
 
 const START = Date.now() - 20 * 86_400_000;
 
 async function edgeWorker(job: Job): Promise<void> {
+  const latencies: number[] = [];
   // Encode first, so the measurement is the gateway's work, not the edges'.
   const plans = job.edges.map((edgeId, e) => {
     const payloads: Buffer[] = [];
@@ -70,17 +77,23 @@ async function edgeWorker(job: Job): Promise<void> {
       const c = clients[i]!;
       const topic = edgeTopic('desa-bench', p.edgeId, 'batch');
       let next = 0;
+      const t0 = Date.now();
       const lane = async () => {
         while (next < p.payloads.length) {
-          const payload = p.payloads[next++]!;
+          const k = next++;
+          const payload = p.payloads[k]!;
+          if (job.intervalMs > 0)
+            await new Promise((r) => setTimeout(r, Math.max(0, t0 + k * job.intervalMs - Date.now())));
+          const sent = performance.now();
           await c.publishAsync(topic, payload, { qos: 1 });
+          latencies.push(performance.now() - sent);
         }
       };
       await Promise.all(Array.from({ length: job.inflight }, lane));
     }),
   );
   await Promise.all(clients.map((c) => c.endAsync()));
-  process.send!({ done: true });
+  process.send!({ done: true, latencies });
 }
 
 class CountingStore implements TimeSeriesStore {
@@ -116,7 +129,8 @@ async function main(): Promise<void> {
       inflight: { type: 'string', default: '4' },
       delay: { type: 'string', default: '0' },
       workers: { type: 'string', default: '1' },
-      'max-readings': { type: 'string', default: '20000' },
+      'max-readings': { type: 'string', default: '50000' },
+      'interval-ms': { type: 'string', default: '0' },
     },
   });
   const edges = Number(values.edges);
@@ -160,6 +174,7 @@ async function main(): Promise<void> {
       batches,
       size,
       inflight: Number(values.inflight),
+      intervalMs: Number(values['interval-ms']),
     };
     return fork(fileURLToPath(import.meta.url), [], {
       execArgv: ['--import', 'tsx'],
@@ -169,9 +184,9 @@ async function main(): Promise<void> {
   const next = (w: ChildProcess) => new Promise((r) => w.once('message', r));
   await Promise.all(workers.map(next));
   const t0 = performance.now();
-  const done = Promise.all(workers.map(next));
+  const done = Promise.all(workers.map(next)) as Promise<{ latencies: number[] }[]>;
   for (const w of workers) w.send('go');
-  await done;
+  const latencies = (await done).flatMap((d) => d.latencies).sort((a, b) => a - b);
   const seconds = (performance.now() - t0) / 1000;
   for (const w of workers) w.kill();
   const total = edges * batches * size;
@@ -194,6 +209,8 @@ async function main(): Promise<void> {
         stored: stored.values[0]?.value,
         seconds: Number(seconds.toFixed(3)),
         readingsPerSecond: Math.round(total / seconds),
+        publishToAckMsP50: Number((latencies[Math.floor(latencies.length / 2)] ?? 0).toFixed(1)),
+        publishToAckMsP99: Number((latencies[Math.floor(latencies.length * 0.99)] ?? 0).toFixed(1)),
         writes: writes.length,
         writeMsP50: Number((writes[Math.floor(writes.length / 2)] ?? 0).toFixed(1)),
         writeMsP99: Number((writes[Math.floor(writes.length * 0.99)] ?? 0).toFixed(1)),

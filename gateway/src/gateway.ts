@@ -45,7 +45,7 @@ export interface GatewayOptions {
   /** /health, /metrics, /edges, /alerts, /dead-letters. `false` runs no ops endpoint. */
   ops?: { host?: string; port?: number } | false;
   write?: {
-    /** Readings per store write (default 20,000). */
+    /** Readings per store write (default 50,000). */
     maxReadings?: number;
     /** How long an idle writer waits for more batches (default 0: write as soon as the store is idle). */
     maxDelayMs?: number;
@@ -222,7 +222,7 @@ export class Gateway implements Component {
     this.#writer = new GroupCommitWriter<Entry>(
       o.store,
       {
-        maxReadings: o.write?.maxReadings ?? 20_000,
+        maxReadings: o.write?.maxReadings ?? 50_000,
         maxDelayMs: o.write?.maxDelayMs ?? 0,
         retries: o.write?.retries ?? 5,
         backoffMs: o.write?.backoffMs ?? 100,

@@ -41,7 +41,7 @@ export const gatewaySettings = {
   ),
   writeMaxReadings: setting(
     'LUMBUNG_GATEWAY_WRITE_MAX_READINGS',
-    env.int(20_000, 1),
+    env.int(50_000, 1),
     'Readings gathered into one store write (a single larger batch is written whole)',
   ),
   writeMaxDelayMs: setting(

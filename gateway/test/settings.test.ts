@@ -12,7 +12,7 @@ describe('gateway settings', () => {
       port: 1884,
       host: '0.0.0.0',
       opsHost: '127.0.0.1',
-      writeMaxReadings: 20_000,
+      writeMaxReadings: 50_000,
       writeMaxDelayMs: 0,
     });
     expect(gatewaySettings.port.env).toBe('LUMBUNG_GATEWAY_PORT');
