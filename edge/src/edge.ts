@@ -35,7 +35,7 @@ export interface EdgeOptions {
   sync?: SyncMode;
   /** Most device messages in one group commit. Default 2000. */
   groupCommitMax?: number;
-  /** How long a device's (seq, ts) is remembered to recognise its retries. Default 15 min. */
+  /** After a restart, queued messages received within this window seed the duplicate window. Default 15 min. */
   duplicateWindowMs?: number;
   /** Injectable clock (epoch ms) for timestamps; batching timers use real time. */
   clock?: { now(): number };
@@ -193,10 +193,10 @@ export class Edge implements Component {
       rules.load();
       rules.setRules(prov.rules);
       const alerts = new AlertLog(db, o.alertLogMax ?? 10_000);
-      const dedup = new DuplicateWindow(o.duplicateWindowMs ?? 15 * 60_000);
-      const windowStart = this.#now() - (o.duplicateWindowMs ?? 15 * 60_000);
-      for (const r of queue.recent(windowStart, 100_000).reverse()) {
-        dedup.remember(r.device, r.seq, r.src === 0 ? r.ts : undefined, r.body, r.rx);
+      // Rebuild the duplicate window from what is still queued (rows already uplinked are de-duplicated by the store).
+      const dedup = new DuplicateWindow();
+      for (const r of queue.recent(this.#now() - (o.duplicateWindowMs ?? 15 * 60_000), 100_000).reverse()) {
+        dedup.remember(r.device, r.seq, r.src === 0 ? r.ts : undefined, r.body);
       }
       let uplink: Uplink | undefined;
       const ingest = new Ingest({

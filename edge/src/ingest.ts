@@ -8,7 +8,7 @@ import type { EdgeEvents } from './events.ts';
 import type { EdgeMetrics } from './metrics.ts';
 import type { QueuedMessage, ReadingQueue } from './queue.ts';
 import type { RuleEngine } from './rules.ts';
-import { type DeadLetterReason, validateStatus, validateUp } from './validate.ts';
+import { type DeadLetterReason, type ReadingMap, validateStatus, validateUp } from './validate.ts';
 
 /** What the broker knows about an authenticated device connection. */
 export interface DeviceSession {
@@ -51,6 +51,7 @@ type Done = (err?: Error | null) => void;
 interface Group {
   messages: QueuedMessage[];
   sessions: DeviceSession[];
+  readings: ReadingMap[];
   dead: {
     rx: number;
     deviceId: string | undefined;
@@ -63,7 +64,7 @@ interface Group {
   accepted: { deviceId: string; seq: number; readings: number }[];
 }
 
-const newGroup = (): Group => ({ messages: [], sessions: [], dead: [], done: [], accepted: [] });
+const newGroup = (): Group => ({ messages: [], sessions: [], readings: [], dead: [], done: [], accepted: [] });
 
 /**
  * Validation, dead letters and the durable write of device messages, with group commit: everything that arrives
@@ -79,6 +80,8 @@ export class Ingest {
   #closed = false;
   readonly presence = new Map<string, DevicePresence>();
   readonly #st;
+  /** label children cached: prom-client hashes label objects on every inc() otherwise */
+  readonly #in;
 
   constructor(
     private readonly o: {
@@ -113,6 +116,15 @@ export class Ingest {
       ),
     };
     this.#deadRows = this.#st.countDead.get() as number;
+    const m = o.metrics.messagesIn;
+    this.#in = {
+      accepted: m.labels('accepted'),
+      partial: m.labels('partial'),
+      rejected: m.labels('rejected'),
+      duplicate: m.labels('duplicate'),
+      refused: m.labels('refused'),
+      status: m.labels('status'),
+    };
   }
 
   get deadLetterRows(): number {
@@ -159,7 +171,7 @@ export class Ingest {
     const v = validateUp(payload, now, this.o.catalogue);
     if (!v.ok) {
       // Acknowledged, not refused: a device whose message can never be valid must not retry it forever.
-      this.o.metrics.messagesIn.inc({ result: 'rejected' });
+      this.#in.rejected.inc();
       this.#dead(s.deviceId, topic, v.reason, v.detail, payload, now);
       this.#enqueueDone(done);
       return;
@@ -169,23 +181,23 @@ export class Ingest {
       this.#dead(s.deviceId, topic, r.reason, `rejected readings: ${r.metrics.join(', ')}`.slice(0, 500), payload, now);
     }
     if (v.count === 0) {
-      this.o.metrics.messagesIn.inc({ result: 'rejected' });
+      this.#in.rejected.inc();
       this.#enqueueDone(done);
       return;
     }
     const body = JSON.stringify(v.readings);
-    if (this.o.dedup.isDuplicate(s.deviceId, v.seq, v.ts, body, now)) {
-      this.o.metrics.messagesIn.inc({ result: 'duplicate' });
+    if (this.o.dedup.isDuplicate(s.deviceId, v.seq, v.ts, body)) {
+      this.#in.duplicate.inc();
       this.o.metrics.duplicates.inc();
       this.o.events.emit('duplicate', { deviceId: s.deviceId, seq: v.seq });
       // The first copy may still be in this group: the duplicate's PUBACK waits for the same commit.
       this.#enqueueDone(done);
       return;
     }
-    this.o.dedup.remember(s.deviceId, v.seq, v.ts, body, now);
+    this.o.dedup.remember(s.deviceId, v.seq, v.ts, body);
     if (v.readings.battery !== undefined) p.battery = v.readings.battery;
     if (v.readings.rssi !== undefined) p.rssi = v.readings.rssi;
-    this.o.metrics.messagesIn.inc({ result: v.rejected.length > 0 ? 'partial' : 'accepted' });
+    (v.rejected.length > 0 ? this.#in.partial : this.#in.accepted).inc();
     const g = this.#group;
     g.messages.push({
       deviceId: s.deviceId,
@@ -197,6 +209,7 @@ export class Ingest {
       body,
     });
     g.sessions.push(s);
+    g.readings.push(v.readings);
     g.accepted.push({ deviceId: s.deviceId, seq: v.seq, readings: v.count });
     this.#enqueueDone(done);
     if (g.messages.length >= this.o.groupMax) this.flush();
@@ -206,7 +219,7 @@ export class Ingest {
   status(s: DeviceSession, topic: string, payload: Buffer, done: Done): void {
     const now = this.o.now();
     const v = validateStatus(payload);
-    this.o.metrics.messagesIn.inc({ result: v.ok ? 'status' : 'rejected' });
+    (v.ok ? this.#in.status : this.#in.rejected).inc();
     if (!v.ok) {
       this.#dead(s.deviceId, topic, v.reason, v.detail, payload, now);
       this.#enqueueDone(done);
@@ -223,7 +236,7 @@ export class Ingest {
 
   /** A publish outside the device's own up/status topics: kept as a dead letter; the caller refuses it. */
   forbidden(s: DeviceSession, topic: string, payload: Buffer): void {
-    this.o.metrics.messagesIn.inc({ result: 'refused' });
+    this.#in.refused.inc();
     this.o.metrics.refused.inc({ reason: 'forbidden_topic' });
     this.o.events.emit('publish-refused', { deviceId: s.deviceId, topic });
     this.#dead(
@@ -291,7 +304,7 @@ export class Ingest {
           queue.append(m);
           const s = g.sessions[i] as DeviceSession;
           if (s.siteId !== undefined) {
-            for (const a of rules.evaluate(m.deviceId, s.siteId, JSON.parse(m.body), m.ts)) alerts.push(a);
+            for (const a of rules.evaluate(m.deviceId, s.siteId, g.readings[i] as ReadingMap, m.ts)) alerts.push(a);
           }
         }
         if (g.dead.length > 0) {
