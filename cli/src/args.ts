@@ -2,8 +2,15 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
 
+/** Thrown after a command printed its --help text; main() exits 0. */
+export class HelpShown extends Error {}
+
 /** parseArgs with strict options; unknown flags become a UsageError with the command's usage text. */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    throw new HelpShown();
+  }
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {

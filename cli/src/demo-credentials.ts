@@ -1,0 +1,50 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { provisionScenario } from '@lumbung/firmware-sim';
+import { generateSecret, hashSecret } from '@lumbung/runtime';
+import type { EdgeProvisioning, GatewayProvisioning, Scenario } from '@lumbung/schemas';
+import { z } from 'zod';
+
+const CredentialsFile = z.object({
+  edge: z.object({ edgeId: z.string(), secret: z.string() }),
+  devices: z.record(z.string(), z.string()),
+});
+
+export interface DemoCredentials {
+  edgeId: string;
+  edgeSecret: string;
+  deviceSecrets: Record<string, string>;
+  edge: EdgeProvisioning;
+  gateway: GatewayProvisioning;
+  file: string;
+}
+
+/**
+ * The demo's credentials: generated on first start and kept in DATA_DIR/credentials.json (mode 0600), so
+ * a restart reconnects the same devices. Devices added to the scenario later get new secrets; the file
+ * holds plain secrets because the simulator must present them, while the edge and gateway get only hashes.
+ */
+export async function demoCredentials(dataDir: string, scenario: Scenario): Promise<DemoCredentials> {
+  const file = path.join(dataDir, 'credentials.json');
+  const existing = await readFile(file, 'utf8').then(
+    (t) => CredentialsFile.parse(JSON.parse(t)),
+    () => undefined,
+  );
+  const edgeId = existing?.edge.edgeId ?? `box-${scenario.village.id}`.slice(0, 64);
+  const edgeSecret = existing?.edge.secret ?? generateSecret();
+  const { secrets, provisioning } = provisionScenario(scenario, { edgeId, secrets: existing?.devices });
+  await writeFile(file, `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, devices: secrets }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  await chmod(file, 0o600);
+  return {
+    edgeId,
+    edgeSecret,
+    deviceSecrets: secrets,
+    edge: provisioning,
+    gateway: {
+      edges: [{ edgeId, villageId: scenario.village.id, secretHash: hashSecret(edgeSecret), revoked: false }],
+    },
+    file,
+  };
+}

@@ -1,0 +1,75 @@
+import { ConfigError } from '@lumbung/runtime';
+import { HelpShown, UsageError } from './args.ts';
+import { PortTakenError } from './ports.ts';
+
+type Command = { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> };
+
+const COMMANDS: Record<string, Command> = {
+  demo: {
+    summary: 'gateway, village box and simulated village in one process (what `npm start` runs)',
+    load: async () => (await import('./commands/demo.ts')).demo,
+  },
+  sim: {
+    summary: 'device simulator for a village scenario',
+    load: async () => (await import('./commands/sim.ts')).sim,
+  },
+  edge: {
+    summary: 'village box: device broker, durable queue, uplink',
+    load: async () => (await import('./commands/edge.ts')).edge,
+  },
+  gateway: {
+    summary: 'cloud ingestion gateway into the time-series store',
+    load: async () => (await import('./commands/gateway.ts')).gateway,
+  },
+  query: {
+    summary: 'readings or buckets from the time-series store as JSON',
+    load: async () => (await import('./commands/query.ts')).query,
+  },
+  'schemas-export': {
+    summary: 'write the JSON Schema of every device-facing payload',
+    load: async () => (await import('./commands/schemas-export.ts')).schemasExport,
+  },
+  config: {
+    summary: 'print the configuration table (Markdown)',
+    load: async () => (await import('./commands/config.ts')).config,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'Usage: lumbung COMMAND [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+    '',
+    'lumbung COMMAND --help shows the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return main([rest[0], '--help']);
+    console.log(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`lumbung: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    if (err instanceof HelpShown) return 0;
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return 2;
+    }
+    if (err instanceof ConfigError || err instanceof PortTakenError) {
+      console.error(`lumbung ${name}: ${err.message}`);
+      return 78; // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { edgeSettings } from '@lumbung/edge';
+import { gatewaySettings } from '@lumbung/gateway';
+import { env, type SettingsShape, setting } from '@lumbung/runtime';
+
+/** Settings the `lumbung` command adds to those of the components it runs. */
+export const cliSettings = {
+  dataDir: gatewaySettings.dataDir,
+  tsdbUrl: setting(
+    'LUMBUNG_TSDB_URL',
+    env.optionalString(),
+    'Time-series store: a DuckDB file (`duckdb:PATH` or a path) or a VictoriaMetrics URL (`http://host:8428`); default `DATA_DIR/tsdb.duckdb`',
+  ),
+  scenario: setting(
+    'LUMBUNG_SCENARIO',
+    env.optionalString(),
+    'Village scenario file for the simulator and the demo; default the Kelurahan Taman demo scenario',
+  ),
+  simSpeed: setting(
+    'LUMBUNG_SIM_SPEED',
+    env.number(1),
+    'Simulated time per wall-clock time (1 = real time, 3600 = an hour per second)',
+  ),
+  backfillDays: setting(
+    'LUMBUNG_DEMO_BACKFILL_DAYS',
+    env.number(1),
+    'Days of history the demo simulates on its first start, sent through the real pipeline',
+  ),
+} satisfies SettingsShape;
+
+/** Every setting of every component, for `lumbung config` and the README table. */
+export async function allSettings(): Promise<Record<string, SettingsShape>> {
+  return { 'demo/cli': cliSettings, gateway: gatewaySettings, edge: edgeSettings };
+}
+
+/** The store URL: LUMBUNG_TSDB_URL or the embedded DuckDB file in the data dir. */
+export const storeUrl = (tsdbUrl: string | undefined, dataDir: string): string =>
+  tsdbUrl ?? path.join(dataDir, 'tsdb.duckdb');
