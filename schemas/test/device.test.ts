@@ -14,7 +14,7 @@ describe('up payload', () => {
     [{ seq: 1, readings: { rainfall: '3' } }, 'string value'],
     [{ seq: 1, ts: 1.5, readings: { rainfall: 0 } }, 'fractional ts'],
     [{ seq: 1, readings: { rainfall: 0 }, extra: true }, 'unknown field'],
-  ])('rejects %j (%s)', (payload) => {
+  ] as [unknown, string][])('rejects %j (%s)', (payload) => {
     expect(UpPayload.safeParse(payload).success).toBe(false);
   });
 });
