@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { generateSecret, hashSecret } from '@lumbung/runtime';
 import {
   type AlertBatch,
@@ -120,13 +121,15 @@ export class FakeGateway {
   hold = false;
   #held: (() => void)[] = [];
   #broker: Aedes | undefined;
-  #server: net.Server | undefined;
+  #server: net.Server | tls.Server | undefined;
   #sockets = new Set<net.Socket>();
   port = 0;
 
   constructor(
     private readonly secret = 'edge-secret',
     private readonly wantedPort = 0,
+    /** serve MQTT over TLS with this key and certificate */
+    private readonly tlsOptions?: { key: Buffer; cert: Buffer },
   ) {}
 
   get heldCount(): number {
@@ -165,11 +168,14 @@ export class FakeGateway {
         else record();
       },
     });
-    const server = net.createServer((s) => {
+    const onSocket = (s: net.Socket) => {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
       this.#broker?.handle(s);
-    });
+    };
+    const server = this.tlsOptions
+      ? tls.createServer(this.tlsOptions, onSocket).on('tlsClientError', () => {})
+      : net.createServer(onSocket);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
