@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -190,7 +190,7 @@ export async function benchStore(opts: BenchStoreOptions = {}): Promise<Record<s
   const runs = opts.queryRuns ?? 30;
   const root = await mkdtemp(join(tmpdir(), 'lumbung-bench-store-'));
   const result: Record<string, unknown> = {
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadavg().map(round2) },
     data: { devices, metricsPerDevice: METRICS.length, batchSize, jitterMs, valueResolution: 0.1 },
   };
   try {
@@ -271,6 +271,7 @@ export async function benchStore(opts: BenchStoreOptions = {}): Promise<Record<s
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+  (result['machine'] as Record<string, unknown>)['loadAverageAtEnd'] = loadavg().map(round2);
   result['targets'] = {
     duckdbWriteReadingsPerSecond: '>= 250000',
     duckdbBytesPerReading: '<= 4',

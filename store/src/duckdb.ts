@@ -80,6 +80,11 @@ export class DuckDbStore implements TimeSeriesStore {
   readonly name = 'duckdb';
   #instance: DuckDBInstance | undefined;
   #conn: DuckDBConnection | undefined;
+  /**
+   * Queries use their own connection: the write connection holds an open transaction between awaits, and a
+   * query sent on it then would run inside that transaction. Here queries see committed data only (MVCC).
+   */
+  #reader: DuckDBConnection | undefined;
   readonly #series = new Map<string, SeriesRow>();
   readonly #byId = new Map<number, SeriesRow>();
   #nextId = 1;
@@ -155,6 +160,7 @@ export class DuckDbStore implements TimeSeriesStore {
     }
     this.#instance = instance;
     this.#conn = conn;
+    this.#reader = await instance.connect();
   }
 
   async stop(): Promise<void> {
@@ -163,6 +169,8 @@ export class DuckDbStore implements TimeSeriesStore {
     if (!conn || !instance) return;
     await this.#queue.catch(() => undefined);
     this.#conn = undefined;
+    this.#reader?.closeSync();
+    this.#reader = undefined;
     this.#instance = undefined;
     try {
       if (this.opts.compactOnStop !== false) await this.#compact(conn);
@@ -217,6 +225,11 @@ export class DuckDbStore implements TimeSeriesStore {
     }
     await conn.run('CHECKPOINT');
     this.#sinceCheckpoint = 0;
+  }
+
+  #r(): DuckDBConnection {
+    if (!this.#reader) throw new Error('DuckDbStore is not started');
+    return this.#reader;
   }
 
   #c(): DuckDBConnection {
@@ -376,7 +389,7 @@ export class DuckDbStore implements TimeSeriesStore {
     const s = this.#find(q);
     if (!s || q.to <= q.from) return [];
     const limit = q.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    const reader = await this.#c().runAndReadAll(
+    const reader = await this.#r().runAndReadAll(
       `SELECT ts::DOUBLE, value FROM readings WHERE series_id = $sid AND ts >= $from AND ts < $to ORDER BY ts ${limit}`,
       { sid: s.id, from: BigInt(q.from), to: BigInt(q.to) },
     );
@@ -393,7 +406,7 @@ export class DuckDbStore implements TimeSeriesStore {
     }
     const s = this.#find(q);
     if (!s || q.to <= q.from || q.aggs.length === 0) return [];
-    const conn = this.#c();
+    const conn = this.#r();
     const offset = q.offset ?? 0;
     const counter = q.aggs.includes('increase') || q.aggs.includes('rate');
     const exprs: Record<Aggregation, string> = {
@@ -456,9 +469,9 @@ export class DuckDbStore implements TimeSeriesStore {
   async latest(filter: SeriesFilter & { villageId: string }): Promise<LatestPoint[]> {
     const rows = this.#matching(filter).filter((s) => s.lastTs !== undefined);
     if (rows.length === 0) return [];
-    const minLast = Math.min(...rows.map((s) => s.lastTs as number));
+    const minLast = rows.reduce((m, s) => Math.min(m, s.lastTs as number), Number.POSITIVE_INFINITY);
     const ids = rows.map((s) => s.id).join(',');
-    const reader = await this.#c().runAndReadAll(
+    const reader = await this.#r().runAndReadAll(
       `SELECT series_id, max(ts)::DOUBLE, arg_max(value, ts) FROM readings
        WHERE series_id IN (${ids}) AND ts >= $minLast GROUP BY series_id`,
       { minLast: BigInt(minLast) },
@@ -479,7 +492,7 @@ export class DuckDbStore implements TimeSeriesStore {
   }
 
   async listSeries(filter: SeriesFilter): Promise<SeriesInfo[]> {
-    this.#c();
+    this.#r();
     return this.#matching(filter)
       .filter((s) => s.lastTs !== undefined)
       .map((s) => ({ villageId: s.villageId, deviceId: s.deviceId, metric: s.metric, lastTs: s.lastTs as number }))

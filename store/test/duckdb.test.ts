@@ -138,6 +138,18 @@ describe('DuckDbStore', () => {
     expect(stored).toBeGreaterThanOrEqual(acked);
   });
 
+  it('queries during a write see all of it or none of it (a write is one transaction)', async () => {
+    const store = await make();
+    const batch = Array.from({ length: 20_000 }, (_, i) => reading(i));
+    const q = { villageId: 'v', deviceId: 'd0', metric: 'air_temperature', from: T0, to: T0 + 86_400_000 * 10 };
+    const writing = store.write(batch);
+    const seen = await Promise.all(Array.from({ length: 20 }, () => store.queryRaw(q).then((p) => p.length)));
+    await writing;
+    const full = batch.filter((x) => x.deviceId === 'd0').length;
+    expect(seen.every((n) => n === 0 || n === full)).toBe(true);
+    expect((await store.queryRaw(q)).length).toBe(full);
+  });
+
   it('rejects non-integer timestamps and non-finite values without storing anything', async () => {
     const store = await make();
     await expect(store.write([reading(1), { ...reading(2), value: Number.NaN }])).rejects.toThrow(/finite/);
