@@ -122,23 +122,31 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
     return next;
   }
 
-  async #fetch(path: string, params?: Record<string, string | string[]>, init?: RequestInit): Promise<Response> {
-    const url = new URL(this.#base + path);
+  async #fetch(
+    path: string,
+    params?: Record<string, string | string[]>,
+    method: 'GET' | 'POST' = 'GET',
+  ): Promise<Response> {
+    const form = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) {
-      for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
+      for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
     }
-    return fetch(url, { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000) });
+    const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 60_000);
+    // Selectors listing hundreds of devices make long query strings: queries go as POST forms.
+    if (method === 'POST') return fetch(this.#base + path, { method, body: form, signal });
+    const qs = form.toString();
+    return fetch(this.#base + path + (qs ? `?${qs}` : ''), { signal });
   }
 
   async #json<T>(path: string, params: Record<string, string | string[]>): Promise<T> {
-    const res = await this.#fetch(path, params);
+    const res = await this.#fetch(path, params, 'POST');
     const text = await res.text();
     if (!res.ok) throw new Error(`VictoriaMetrics ${path}: HTTP ${res.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
   }
 
   async #export(match: string, start: number, end: number): Promise<ExportLine[]> {
-    const res = await this.#fetch('/api/v1/export', { 'match[]': match, start: secs(start), end: secs(end) });
+    const res = await this.#fetch('/api/v1/export', { 'match[]': match, start: secs(start), end: secs(end) }, 'POST');
     const text = await res.text();
     if (!res.ok) throw new Error(`VictoriaMetrics /api/v1/export: HTTP ${res.status}: ${text.slice(0, 500)}`);
     const out: ExportLine[] = [];

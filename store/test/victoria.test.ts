@@ -64,6 +64,26 @@ describe.skipIf(!available)('VictoriaMetricsStore', () => {
       expect(line.timestamps).toEqual([T0]);
     });
 
+    it('de-duplicates a resent batch of many devices (long selectors go as POST forms)', async () => {
+      const batch = Array.from({ length: 1200 }, (_, i) => ({
+        villageId: 'many',
+        deviceId: `sensor-node-${String(i % 600).padStart(4, '0')}`,
+        metric: i < 600 ? 'air_temperature' : 'relative_humidity',
+        ts: T0 + (i % 7) * 1000,
+        value: i / 10,
+        tsSource: 'edge' as const,
+      }));
+      expect(await store.write(batch)).toEqual({ written: 1200, duplicates: 0 });
+      expect(await store.write(batch.map((x) => ({ ...x, value: -1 })))).toEqual({ written: 0, duplicates: 1200 });
+      expect((await store.listSeries({ villageId: 'many' })).length).toBe(1200);
+      const [first] = await store.latest({
+        villageId: 'many',
+        deviceId: 'sensor-node-0000',
+        metric: 'air_temperature',
+      });
+      expect(first?.value).toBe(0);
+    });
+
     it('fails start() when nothing listens at the URL', async () => {
       const dead = new VictoriaMetricsStore({ url: 'http://127.0.0.1:9', timeoutMs: 2000 });
       await expect(dead.start()).rejects.toThrow();
