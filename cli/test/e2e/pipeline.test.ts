@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Fleet, type Pipeline, startPipeline, verifyExactlyOnce, waitFor } from './harness.ts';
+
+// device → `lumbung edge` → `lumbung gateway` → DuckDB, as separate processes, with the real CLI.
+describe('pipeline across real processes', () => {
+  let p: Pipeline | undefined;
+  let fleet: Fleet | undefined;
+  afterEach(async () => {
+    await fleet?.close();
+    await p?.cleanup();
+    p = undefined;
+    fleet = undefined;
+  });
+
+  const drained = async (pl: Pipeline) =>
+    waitFor('edge queue drained', async () => ((await pl.queueReadings()) === 0 ? true : undefined));
+
+  it('stores every published reading exactly once with its value and device timestamp', async () => {
+    p = await startPipeline(10);
+    await p.gateway.start();
+    await p.edge.start();
+    fleet = new Fleet(p);
+    await fleet.connect();
+    await fleet.publish(40, 5);
+    await drained(p);
+    await p.edge.stop();
+    await p.gateway.stop();
+    const r = await verifyExactlyOnce(p, fleet.sent);
+    expect(r.problems).toEqual([]);
+    expect(r.acked).toBe(400);
+    expect(r.stored).toBe(800);
+  });
+
+  it('loses and duplicates nothing while the gateway is down for a while, and keeps original timestamps', async () => {
+    p = await startPipeline(10);
+    await p.gateway.start();
+    await p.edge.start();
+    fleet = new Fleet(p);
+    await fleet.connect();
+    await fleet.publish(10, 5);
+    await p.gateway.stop();
+    await fleet.publish(30, 5); // the village box keeps accepting while its uplink is down
+    expect(fleet.sent.every((m) => m.acked)).toBe(true);
+    expect(await p.queueReadings()).toBeGreaterThan(0);
+    await p.gateway.start();
+    await drained(p);
+    await p.edge.stop();
+    await p.gateway.stop();
+    const r = await verifyExactlyOnce(p, fleet.sent);
+    expect(r.problems).toEqual([]);
+    expect(r.stored).toBe(800);
+  });
+
+  it('survives kill -9 of the gateway mid-stream: nothing lost, nothing duplicated', async () => {
+    p = await startPipeline(10);
+    await p.gateway.start();
+    await p.edge.start();
+    fleet = new Fleet(p);
+    await fleet.connect();
+    const pl = p;
+    const publishing = fleet.publish(150, 10);
+    await new Promise((r) => setTimeout(r, 500));
+    await pl.gateway.kill();
+    const ackedAtKill = fleet.sent.filter((m) => m.acked).length;
+    await new Promise((r) => setTimeout(r, 500));
+    const queuedWhileDown = await pl.queueReadings();
+    await pl.gateway.start();
+    await publishing;
+    await drained(pl);
+    await pl.edge.stop();
+    await pl.gateway.stop();
+    const r = await verifyExactlyOnce(pl, fleet.sent);
+    // The kill really happened mid-stream: devices were still sending and the box was holding readings.
+    expect(ackedAtKill).toBeLessThan(1000);
+    expect(queuedWhileDown).toBeGreaterThan(0);
+    expect(r.problems).toEqual([]);
+    expect(r.acked).toBe(1500);
+    expect(r.stored).toBe(3000);
+  });
+
+  it('survives kill -9 of the village box: every reading acknowledged to a device before the kill is stored once', async () => {
+    p = await startPipeline(10);
+    await p.gateway.start();
+    await p.edge.start();
+    fleet = new Fleet(p);
+    await fleet.connect();
+    const pl = p;
+    const publishing = fleet.publish(150, 10);
+    await new Promise((r) => setTimeout(r, 500));
+    await pl.edge.kill();
+    const ackedBeforeKill = fleet.sent.filter((m) => m.acked).length;
+    await new Promise((r) => setTimeout(r, 300));
+    await pl.edge.start();
+    await publishing;
+    await drained(pl);
+    await pl.edge.stop();
+    await pl.gateway.stop();
+    const r = await verifyExactlyOnce(pl, fleet.sent);
+    expect(ackedBeforeKill).toBeGreaterThan(0);
+    expect(ackedBeforeKill).toBeLessThan(1000);
+    expect(r.problems).toEqual([]);
+    // Devices resend what was not acknowledged when the box died, so in the end everything arrives.
+    expect(r.acked).toBe(1500);
+    expect(r.stored).toBe(3000);
+  });
+});
