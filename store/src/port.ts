@@ -74,7 +74,7 @@ export interface SeriesInfo extends SeriesKey {
 export interface LatestPoint extends SeriesKey, Point {}
 
 /**
- * The time-series store port. Every adapter passes the one contract suite in `test/contract.ts`.
+ * The time-series store port. Every adapter passes the one contract suite in `test/testing.ts` (`@lumbung/store/testing`).
  * Semantics all adapters share:
  * - write() resolves only when the readings are durable (survive a crash of this process);
  * - (village, device, metric, ts) identifies a sample: writing it again is a duplicate, not a second sample

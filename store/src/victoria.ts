@@ -337,8 +337,8 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
     const rollups = q.aggs.filter((a): a is keyof typeof AGG_FN => a in AGG_FN);
     if (rollups.length > 0) {
       // Bucket [s, e) is the rollup evaluated at e - 1 ms over a window of e - s: VictoriaMetrics' window is
-      // (t - d, t], i.e. [s, e - 1] in whole milliseconds. Full buckets go through one query_range (nocache=1
-      // stops VictoriaMetrics from aligning start to a multiple of step); the partial first and last buckets,
+      // (t - d, t], i.e. [s, e - 1] in whole milliseconds. Full buckets go through one query_range (nocache=1:
+      // with its rollup cache VictoriaMetrics may align start to a multiple of step and miss backfilled data); the partial first and last buckets,
       // cut by from/to, are instant queries with a shorter window.
       const firstFull = startOf(from) === from ? from : startOf(from) + step;
       const lastFullEnd = startOf(to);
