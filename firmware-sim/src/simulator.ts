@@ -36,6 +36,12 @@ export interface SimulatorOptions {
   maxInFlight?: number;
   /** Simulated time at which live mode starts, epoch ms. Default: the wall clock at start(). */
   startAt?: number;
+  /**
+   * Never let the simulated clock run ahead of the wall clock: a village box refuses readings from the
+   * future. With speed > 1 and a `startAt` in the past, time runs fast until it reaches the present and
+   * then at real time. Default false (tests replay arbitrary periods).
+   */
+  realTimeCap?: boolean;
   /** Wall clock, for tests. Default Date.now. */
   clock?: () => number;
   /** Reconnect backoff: doubles from minMs to maxMs. Defaults 500 ms and 30 s. */
@@ -137,7 +143,13 @@ export class Simulator implements Component {
   /** The simulated clock: starts at `startAt` (default now) and runs `speed` times faster than the wall clock. */
   simNow(): number {
     if (this.#phase === 'idle') return this.opts.startAt ?? this.#now();
-    return this.#liveStartSim + (this.#now() - this.#liveStartWall) * (this.opts.speed ?? 1);
+    const t = this.#liveStartSim + (this.#now() - this.#liveStartWall) * (this.opts.speed ?? 1);
+    return this.opts.realTimeCap ? Math.min(t, this.#now()) : t;
+  }
+
+  /** How fast the simulated clock runs now: `speed`, or real time once capped at the present. */
+  #speedNow(): number {
+    return this.opts.realTimeCap && this.simNow() >= this.#now() ? 1 : (this.opts.speed ?? 1);
   }
 
   #emit(e: SimulatorEvent): void {
@@ -280,7 +292,7 @@ export class Simulator implements Component {
       await this.#finishBackfill();
     // Live: each reading when the simulated clock reaches it.
     while (!this.#stopped) {
-      const wait = (r.sim.nextTs - this.simNow()) / (this.opts.speed ?? 1);
+      const wait = (r.sim.nextTs - this.simNow()) / this.#speedNow();
       if (wait > 0) {
         // Re-check at least every second: the clock may be replaced (tests) or jump (NTP).
         await this.#sleep(Math.min(wait, 1000));

@@ -236,6 +236,40 @@ describe('Simulator live mode', () => {
     expect(sim.stats()).toMatchObject({ phase: 'live', published: 10, acked: 10, backlog: 0 });
   });
 
+  it('with realTimeCap, runs fast until it reaches the present and then at real time', async () => {
+    const b = await startBroker(secrets);
+    opened.push(b);
+    let wall = Date.parse('2026-03-01T01:00:00Z');
+    const startAt = wall - 10 * 60_000; // ten simulated minutes behind the present
+    const room = { ...scenario, devices: scenario.devices.filter((d) => d.id === 'taman-th-telur') };
+    const sim = new Simulator({
+      scenario: room,
+      brokerUrl: b.url,
+      secrets,
+      speed: 60,
+      startAt,
+      realTimeCap: true,
+      clock: () => wall,
+    });
+    opened.push(sim);
+    await sim.start();
+    const ups = () => b.received.filter((m) => m.topic.endsWith('/up')).length;
+    wall += 60_000; // one wall minute at 60x would be an hour, but the clock stops at the present
+    await expect.poll(ups, { timeout: 3000 }).toBe(11);
+    expect(sim.simNow()).toBe(wall);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(ups()).toBe(11); // nothing from the future
+    wall += 120_000; // two more wall minutes: real time now
+    await expect.poll(ups, { timeout: 3000 }).toBe(13);
+    const last = JSON.parse(
+      b.received
+        .filter((m) => m.topic.endsWith('/up'))
+        .at(-1)!
+        .payload.toString(),
+    );
+    expect(last.ts).toBeLessThanOrEqual(wall);
+  });
+
   it('injects and clears faults at run time', async () => {
     const b = await startBroker(secrets);
     opened.push(b);

@@ -85,6 +85,7 @@ export async function demo(argv: string[]): Promise<number> {
         brokerUrl: `mqtt://127.0.0.1:${edge!.mqttPort}`,
         secrets: creds.deviceSecrets,
         speed: cfg.simSpeed,
+        realTimeCap: true,
         backfillDays,
         onEvent: (e) => {
           if (e.type === 'backfill_complete') {

@@ -12,6 +12,9 @@ const USAGE = `lumbung sim [options]
   --broker URL          the village box's device broker (default mqtt://127.0.0.1:1883)
   --secrets FILE        JSON {"deviceId": "secret"} (required unless --dry-run)
   --speed N             simulated seconds per second (default LUMBUNG_SIM_SPEED, 1)
+  --start TIME          simulated time to start at (default now; with --speed > 1, 7 days ago). The
+                        simulated clock never passes the present: a village box refuses future readings,
+                        so a fast replay runs until it reaches now and then continues at real time
   --backfill-days N     first send N days of history as fast as the box acknowledges
   --seed N              overrides the scenario's seed
   --dry-run             print the messages as NDJSON without a network, for --from/--to (default: the last day)`;
@@ -26,6 +29,7 @@ export async function sim(argv: string[]): Promise<number> {
       speed: { type: 'string' },
       'backfill-days': { type: 'string', default: '0' },
       seed: { type: 'string' },
+      start: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -48,11 +52,20 @@ export async function sim(argv: string[]): Promise<number> {
   }
   if (!values.secrets) throw new UsageError(`--secrets FILE is required\n\n${USAGE}`);
   const secrets = JSON.parse(await readFile(values.secrets, 'utf8')) as Record<string, string>;
+  const speed = values.speed !== undefined ? Number(values.speed) : cfg.simSpeed;
+  if (!(speed > 0)) throw new UsageError(`--speed must be a positive number\n\n${USAGE}`);
+  const startAt = values.start
+    ? parseTime(values.start, '--start')
+    : speed > 1
+      ? Date.now() - 7 * 86_400_000
+      : undefined;
   const simulator = new Simulator({
     scenario,
     brokerUrl: values.broker ?? 'mqtt://127.0.0.1:1883',
     secrets,
-    speed: values.speed !== undefined ? Number(values.speed) : cfg.simSpeed,
+    speed,
+    ...(startAt !== undefined ? { startAt } : {}),
+    realTimeCap: true,
     backfillDays: Number(values['backfill-days']),
     seed,
     onEvent: (e) => {
