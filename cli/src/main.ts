@@ -35,6 +35,15 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** The README's command table. */
+export function commandTable(): string {
+  return [
+    '| command | what it does |',
+    '| --- | --- |',
+    ...Object.entries(COMMANDS).map(([k, c]) => `| \`lumbung ${k}\` | ${c.summary} |`),
+  ].join('\n');
+}
+
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   return [

@@ -5,7 +5,11 @@ import { env, type SettingsShape, setting } from '@lumbung/runtime';
 
 /** Settings the `lumbung` command adds to those of the components it runs. */
 export const cliSettings = {
-  dataDir: gatewaySettings.dataDir,
+  dataDir: setting(
+    'LUMBUNG_DATA_DIR',
+    env.string('./data'),
+    'Directory for local state: the demo keeps tsdb.duckdb, credentials.json, gateway/ and edge/ there; `lumbung gateway` and `lumbung edge` keep their own files in it',
+  ),
   tsdbUrl: setting(
     'LUMBUNG_TSDB_URL',
     env.optionalString(),

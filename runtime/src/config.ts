@@ -69,7 +69,7 @@ export function configTable(shapes: Record<string, SettingsShape>): string {
       if (seen.has(s.env)) continue;
       seen.add(s.env);
       const d = s.schema.safeParse(undefined);
-      const def = d.success && d.data !== undefined ? `\`${String(d.data)}\`` : '(required)';
+      const def = !d.success ? '(required)' : d.data === undefined ? '(unset)' : `\`${String(d.data)}\``;
       rows.push(`| \`${s.env}\` | ${component} | ${def} | ${s.description} |`);
     }
   }

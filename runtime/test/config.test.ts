@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, configTable, env, loadConfig, setting } from '../src/index.ts';
 
 const shape = {
@@ -29,5 +30,9 @@ describe('loadConfig', () => {
   it('renders the configuration table', () => {
     const t = configTable({ test: shape });
     expect(t).toContain('| `LUMBUNG_TEST_PORT` | test | `1884` | Port of the thing |');
+    const optional = configTable({ x: { o: setting('LUMBUNG_TEST_OPT', env.optionalString(), 'Optional thing') } });
+    expect(optional).toContain('| `LUMBUNG_TEST_OPT` | x | (unset) | Optional thing |');
+    const required = configTable({ x: { r: setting('LUMBUNG_TEST_REQ', z.string(), 'Required thing') } });
+    expect(required).toContain('| `LUMBUNG_TEST_REQ` | x | (required) | Required thing |');
   });
 });
