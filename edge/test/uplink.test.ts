@@ -114,12 +114,19 @@ describe('uplink', () => {
     const gw2 = new FakeGateway(SECRET, port);
     gw2.batches = gw.batches; // same "cloud": what arrived before the outage is already stored
     gw2.arrivals = gw.arrivals;
+    gw2.hold = true; // a slow cloud: the backlog cannot drain before live readings arrive
     await gw2.start();
     cleanups.push(() => gw2.stop());
     gw = gw2;
-    // live readings from device b while the backlog drains
-    const live = sendReadings(cb, b.deviceId, 0, 100, () => Date.now());
-    await live;
+    await waitFor(() => gw2.heldCount === 2, 5000, 'first backlog batches in flight');
+    // live readings from device b while the backlog is being sent
+    await sendReadings(cb, b.deviceId, 0, 100, () => Date.now());
+    await new Promise((r) => setTimeout(r, 50)); // batchMaxDelayMs: the live range is due
+    gw2.hold = false;
+    while (gw2.heldCount > 0 || edge.queueStats().readings > 0) {
+      gw2.release();
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await waitFor(() => edge.queueStats().readings === 0, 10_000, 'backlog drained');
 
     const all = gw.readings;
