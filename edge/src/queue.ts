@@ -216,20 +216,25 @@ export class ReadingQueue {
   }
 
   #assign(from: number, to: number, now: number): BatchRecord | undefined {
-    const rows = this.#st.scan.all(from, to, this.batchMaxReadings) as { id: number; n: number; bytes: number }[];
-    if (rows.length === 0) return undefined;
     let readings = 0;
     let bytes = 0;
     let count = 0;
+    let first = -1;
     let last = from;
-    for (const r of rows) {
+    // iterate() stops reading as soon as the batch is full (a row holds 1-66 readings)
+    for (const r of this.#st.scan.iterate(from, to, this.batchMaxReadings) as Iterable<{
+      id: number;
+      n: number;
+      bytes: number;
+    }>) {
       if (count > 0 && readings + r.n > this.batchMaxReadings) break;
+      if (first < 0) first = r.id;
       readings += r.n;
       bytes += r.bytes;
       count++;
       last = r.id;
     }
-    const first = rows[0]!.id;
+    if (count === 0) return undefined;
     const info = this.#st.insertBatch.run(first, last, count, readings, bytes, now);
     const rec: BatchRecord = {
       id: Number(info.lastInsertRowid),
