@@ -16,6 +16,9 @@ export class AlertLog {
       countUnforwarded: db.prepare('SELECT COUNT(*) FROM alerts WHERE forwarded = 0').pluck(),
       mark: db.prepare('UPDATE alerts SET forwarded = 1 WHERE n BETWEEN ? AND ? AND forwarded = 0'),
       recent: db.prepare('SELECT body, forwarded FROM alerts ORDER BY n DESC LIMIT ?').raw(),
+      lastByKey: db
+        .prepare(`SELECT body FROM alerts WHERE json_extract(body, '$.key') = ? ORDER BY n DESC LIMIT 1`)
+        .pluck(),
     };
   }
 
@@ -42,6 +45,12 @@ export class AlertLog {
 
   markForwarded(from: number, to: number): number {
     return this.#st.mark.run(from, to).changes;
+  }
+
+  /** The newest logged alert of a condition (used at start-up to know whether it is still raised). */
+  last(key: string): Alert | undefined {
+    const body = this.#st.lastByKey.get(key) as string | undefined;
+    return body === undefined ? undefined : (JSON.parse(body) as Alert);
   }
 
   recent(limit: number): (Alert & { forwarded: boolean })[] {

@@ -116,6 +116,8 @@ export class Ingest {
       ),
     };
     this.#deadRows = this.#st.countDead.get() as number;
+    // a restart must not raise the queue-full alert a second time (nor forget to clear it)
+    this.#queueFullRaised = o.alerts.last(`system:queue-full:${o.edgeId}`)?.state === 'raised';
     const m = o.metrics.messagesIn;
     this.#in = {
       accepted: m.labels('accepted'),

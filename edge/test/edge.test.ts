@@ -61,6 +61,24 @@ describe('disk budget', () => {
     const m = await (await fetch(`http://127.0.0.1:${edge.opsPort}/metrics`)).text();
     expect(m).toContain(`lumbung_edge_dropped_readings_total ${total}`);
     expect(m).toContain('lumbung_edge_alerts_total{source="system",state="raised"} 1');
+
+    // after a restart the condition is still known to be raised: more drops raise nothing new
+    await endClient(c);
+    await edge.stop();
+    const again = newEdge(t.dir, p.provisioning, { queueBudgetBytes: 20_000 });
+    await again.start();
+    cleanups.push(() => again.stop());
+    const c2 = await connectDevice(again.mqttPort, d);
+    cleanups.push(() => endClient(c2));
+    for (let seq = 400; seq < 450; seq++) {
+      await publish(
+        c2,
+        upTopic(d.deviceId),
+        JSON.stringify({ seq, readings: { air_temperature: 20, relative_humidity: 70 } }),
+      );
+    }
+    expect(again.counters.droppedReadings).toBeGreaterThan(0);
+    expect(again.recentAlerts().filter((a) => a.state === 'raised')).toHaveLength(1);
   });
 });
 
