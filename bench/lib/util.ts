@@ -1,0 +1,236 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@lumbung/runtime';
+import pino from 'pino';
+
+/** Progress goes to stderr; stdout carries only the JSON summary. */
+export const say = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+/** Logs of components running inside the bench process, to stderr (warnings and errors only). */
+export const benchLogger = (component: string): Logger =>
+  pino({ name: component, level: process.env.LUMBUNG_LOG_LEVEL ?? 'warn', base: { component } }, pino.destination(2));
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const round = (x: number, digits = 1): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** Percentiles of an unsorted sample (nearest rank). */
+export function percentiles(
+  values: ArrayLike<number>,
+  qs = [0.5, 0.95, 0.99],
+): Record<string, number> & { max: number } {
+  const s = Float64Array.from(values).sort();
+  const at = (q: number) =>
+    s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0);
+  const out: Record<string, number> = {};
+  for (const q of qs) out[`p${Math.round(q * 1000) / 10}`] = round(at(q), 1);
+  return { ...out, max: round(s.length ? (s[s.length - 1] ?? 0) : Number.NaN, 1) };
+}
+
+/** Polls `fn` until it returns a value other than undefined/false, at most `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** Everything a section opened; `close()` releases it in reverse order, also after an error. */
+export class Resources {
+  readonly #closers: { what: string; close: () => Promise<unknown> | unknown }[] = [];
+
+  add(what: string, close: () => Promise<unknown> | unknown): void {
+    this.#closers.push({ what, close });
+  }
+
+  async tempDir(prefix: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), `lumbung-bench-${prefix}-`));
+    this.add(`rm ${dir}`, () => rm(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.#closers.splice(0).reverse()) {
+      try {
+        await c.close();
+      } catch (err) {
+        say(`cleanup (${c.what}) failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** Every child process the bench started, so an interrupted run still kills them all (by pid). */
+export const children = new Set<ChildProcess>();
+
+export function killAllChildren(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+}
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Stops a child: SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or signal). */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const code = await exited;
+  clearTimeout(t);
+  return code;
+}
+
+const LUMBUNG_BIN = new URL('../../cli/bin/lumbung.js', import.meta.url).pathname;
+
+/** A real `lumbung edge|gateway` process (`node cli/bin/lumbung.js <command>`), environment from LUMBUNG_* vars. */
+export class LumbungProcess {
+  child: ChildProcess | undefined;
+  output = '';
+
+  constructor(
+    readonly command: 'edge' | 'gateway',
+    readonly env: Record<string, string>,
+    readonly healthUrl: string,
+    readonly extraNodeArgs: string[] = [],
+  ) {}
+
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const child = track(
+      spawn(process.execPath, [...this.extraNodeArgs, LUMBUNG_BIN, this.command], {
+        env: { ...process.env, LUMBUNG_LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    this.child = child;
+    const keep = (d: Buffer) => {
+      this.output = (this.output + d.toString('utf8')).slice(-16_384);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitFor(`lumbung ${this.command} /health`, async () => {
+      if (child.exitCode !== null) throw new Error(`lumbung ${this.command} exited ${child.exitCode}:\n${this.output}`);
+      const res = await fetch(this.healthUrl);
+      await res.arrayBuffer();
+      return res.status < 500 ? true : undefined;
+    });
+  }
+
+  /** Graceful stop (SIGTERM); returns the exit code. */
+  async stop(): Promise<number | string | null> {
+    const child = this.child;
+    this.child = undefined;
+    return child ? stopChild(child) : null;
+  }
+}
+
+export interface ProcMemory {
+  rssMb: number;
+  hwmMb: number;
+}
+
+/** VmRSS and VmHWM (peak RSS) of a process, from /proc/PID/status. */
+export function procMemory(pid: number): ProcMemory | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { rssMb: round(kb('VmRSS') / 1024), hwmMb: round(kb('VmHWM') / 1024) };
+}
+
+/** Samples a process's memory every `everyMs` until stopped. */
+export class RssSampler {
+  readonly samples: { t: number; rssMb: number }[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #hwm = 0;
+
+  constructor(
+    readonly pid: number,
+    readonly everyMs = 250,
+  ) {}
+
+  start(): void {
+    this.sample();
+    this.#timer = setInterval(() => this.sample(), this.everyMs);
+  }
+
+  sample(): ProcMemory | undefined {
+    const m = procMemory(this.pid);
+    if (m) {
+      this.samples.push({ t: Date.now(), rssMb: m.rssMb });
+      this.#hwm = Math.max(this.#hwm, m.hwmMb);
+    }
+    return m;
+  }
+
+  stop(): { samples: number; rssMaxMb: number; rssMeanMb: number; rssLastMb: number; vmHwmMb: number } {
+    clearInterval(this.#timer);
+    this.sample();
+    const rss = this.samples.map((s) => s.rssMb);
+    return {
+      samples: rss.length,
+      rssMaxMb: round(Math.max(...rss)),
+      rssMeanMb: round(rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length)),
+      rssLastMb: rss[rss.length - 1] ?? Number.NaN,
+      vmHwmMb: this.#hwm,
+    };
+  }
+}
+
+export function machine() {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  return {
+    cpuModel: model,
+    cores: cpus().length,
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+export const load = () => loadavg().map((x) => round(x, 2));
