@@ -29,6 +29,12 @@ export interface BatchRecord {
  */
 const ROW_OVERHEAD_BYTES = 40;
 
+function expand(out: UplinkReading[], deviceId: string, seq: number, ts: number, src: number, body: string): void {
+  const values = JSON.parse(body) as Record<string, number>;
+  const tsSource = src === 0 ? 'device' : 'edge';
+  for (const metric in values) out.push({ deviceId, metric, ts, tsSource, value: values[metric] as number, seq });
+}
+
 interface Range {
   from: number;
   to: number;
@@ -53,6 +59,8 @@ export class ReadingQueue {
   #liveOldestRx: number | undefined;
   #maxId = 0;
   readonly #open = new Map<number, BatchRecord>();
+  /** readings of the batch assigned last, built during assignment, handed out once by read() */
+  #fresh: { id: number; readings: UplinkReading[] } | undefined;
   readonly #st;
 
   constructor(
@@ -72,6 +80,11 @@ export class ReadingQueue {
         'SELECT COUNT(*) AS rows, COALESCE(SUM(n), 0) AS readings FROM queue WHERE id BETWEEN ? AND ?',
       ),
       scan: db.prepare('SELECT id, n, rx, bytes FROM queue WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?'),
+      scanFull: db
+        .prepare(
+          'SELECT id, n, bytes, device, seq, ts, src, body FROM queue WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?',
+        )
+        .raw(),
       firstRx: db.prepare('SELECT rx FROM queue WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
       read: db.prepare('SELECT device, seq, ts, src, body FROM queue WHERE id BETWEEN ? AND ? ORDER BY id').raw(),
       deleteRange: db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?'),
@@ -221,18 +234,20 @@ export class ReadingQueue {
     let count = 0;
     let first = -1;
     let last = from;
-    // iterate() stops reading as soon as the batch is full (a row holds 1-66 readings)
-    for (const r of this.#st.scan.iterate(from, to, this.batchMaxReadings) as Iterable<{
-      id: number;
-      n: number;
-      bytes: number;
-    }>) {
-      if (count > 0 && readings + r.n > this.batchMaxReadings) break;
-      if (first < 0) first = r.id;
-      readings += r.n;
-      bytes += r.bytes;
+    const out: UplinkReading[] = [];
+    // One pass: cut the batch and build its readings (the uplink sends it right away). iterate() stops reading as
+    // soon as the batch is full (a row holds 1-66 readings).
+    for (const r of this.#st.scanFull.iterate(from, to, this.batchMaxReadings) as Iterable<
+      [number, number, number, string, number, number, number, string]
+    >) {
+      const [id, n, b, deviceId, seq, ts, src, body] = r;
+      if (count > 0 && readings + n > this.batchMaxReadings) break;
+      if (first < 0) first = id;
+      readings += n;
+      bytes += b;
       count++;
-      last = r.id;
+      last = id;
+      expand(out, deviceId, seq, ts, src, body);
     }
     if (count === 0) return undefined;
     const info = this.#st.insertBatch.run(first, last, count, readings, bytes, now);
@@ -246,20 +261,24 @@ export class ReadingQueue {
       createdAt: now,
     };
     this.#open.set(rec.id, rec);
+    this.#fresh = { id: rec.id, readings: out };
     return rec;
   }
 
   /** The batch as sent on the wire; identical on every call for the same record. */
   read(rec: BatchRecord, edgeId: string): UplinkBatch {
-    const out: UplinkReading[] = [];
-    for (const row of this.#st.read.iterate(rec.fromId, rec.toId) as Iterable<
-      [string, number, number, number, string]
-    >) {
-      const [deviceId, seq, ts, src, body] = row;
-      const values = JSON.parse(body) as Record<string, number>;
-      const tsSource = src === 0 ? 'device' : 'edge';
-      for (const metric in values) out.push({ deviceId, metric, ts, tsSource, value: values[metric] as number, seq });
+    let out: UplinkReading[];
+    if (this.#fresh?.id === rec.id) {
+      out = this.#fresh.readings;
+    } else {
+      out = [];
+      for (const row of this.#st.read.iterate(rec.fromId, rec.toId) as Iterable<
+        [string, number, number, number, string]
+      >) {
+        expand(out, row[0], row[1], row[2], row[3], row[4]);
+      }
     }
+    this.#fresh = undefined;
     return { batchId: this.batchId(rec), edgeId, createdAt: rec.createdAt, readings: out };
   }
 
