@@ -26,6 +26,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    /** Section edge: unacknowledged publishes per device (default 8) and device worker processes (default 2). */
+    'edge-window': { type: 'string', default: '8' },
+    'edge-workers': { type: 'string', default: '2' },
   },
 });
 const quick = values.quick ?? false;
@@ -83,8 +86,8 @@ for (const name of SECTIONS) {
         edgeLoad({
           res,
           devices: quick ? 100 : 500,
-          workers: 2,
-          window: 8,
+          workers: Number(values['edge-workers']),
+          window: Number(values['edge-window']),
           warmupSeconds: quick ? 2 : 5,
           seconds: quick ? 4 : 15,
           edgeNodeArgs,

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { freePort } from '@lumbung/runtime';
 import { edgeProvisioning, makeDevices, readingsPerMessage } from './devices.ts';
 import type { DeviceCommand, DeviceJob, DeviceReply, DeviceStats } from './devices-worker.ts';
-import { getJson, LumbungProcess, load, type Resources, RssSampler, round, say, sleep } from './util.ts';
+import {
+  cpuMeter,
+  getJson,
+  LumbungProcess,
+  load,
+  procMemory,
+  type Resources,
+  RssSampler,
+  round,
+  say,
+  sleep,
+} from './util.ts';
 import { Worker } from './worker.ts';
 
 export interface EdgeLoadOptions {
@@ -112,16 +123,23 @@ export async function edgeLoad(o: EdgeLoadOptions) {
   );
   const rss = new RssSampler(edge.pid, 250);
   rss.start();
+  const idleMb = procMemory(edge.pid)?.rssMb;
   say(`edge: lumbung edge pid ${edge.pid} up; connecting ${o.devices} devices in ${o.workers} worker(s)`);
   const t0 = performance.now();
   const ws = await startDeviceWorkers(res, mqttPort, villageId, devices, o.workers, o.window);
   const connectSeconds = (performance.now() - t0) / 1000;
+  const connectedMb = procMemory(edge.pid)?.rssMb;
   for (const w of ws) w.send({ cmd: 'flood' });
   say(`edge: flooding; warm-up ${o.warmupSeconds} s, then measuring ${o.seconds} s`);
   await sleep(o.warmupSeconds * 1000);
   const loadStart = load();
   for (const w of ws) w.send({ cmd: 'record', on: true });
   const [a, qa] = await Promise.all([statsOf(ws), queue()]);
+  const cpu = cpuMeter({
+    edge: edge.pid,
+    bench: process.pid,
+    ...Object.fromEntries(ws.map((w, i) => [`devices${i}`, w.pid])),
+  });
   const ta = performance.now();
   const perSecond: number[] = [];
   let prev = sumStats(a).acked;
@@ -132,6 +150,7 @@ export async function edgeLoad(o: EdgeLoadOptions) {
     prev = now;
   }
   const [b, qb] = await Promise.all([statsOf(ws), queue()]);
+  const cpuCores = cpu();
   const tb = performance.now();
   const loadEnd = load();
   const stopped = (await Promise.all(ws.map((w) => w.ask({ cmd: 'stop' }, 'stopped', 30_000)))).map((r) => r.stats);
@@ -174,9 +193,12 @@ export async function edgeLoad(o: EdgeLoadOptions) {
       vmHwmMb: mem.vmHwmMb,
       rssMaxSampledMb: mem.rssMaxMb,
       rssMeanMb: mem.rssMeanMb,
+      rssIdleMb: idleMb,
+      rssAfterConnectMb: connectedMb,
       samples: mem.samples,
       note: 'VmHWM is the peak RSS of the edge process over its whole life (start-up, connect, warm-up and run)',
     },
+    cpuCoresDuringRun: cpuCores,
     connectSeconds: round(connectSeconds, 2),
     totalAcked: total.acked,
     errors: total.errors,

@@ -159,6 +159,30 @@ export class LumbungProcess {
   }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s). */
+export function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at field 3; utime is field 14, stime 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU use of processes over an interval, as a share of one core. */
+export function cpuMeter(pids: Record<string, number>) {
+  const t0 = performance.now();
+  const c0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, procCpuSeconds(pid)]));
+  return () => {
+    const s = (performance.now() - t0) / 1000;
+    return Object.fromEntries(
+      Object.entries(pids).map(([k, pid]) => [k, round((procCpuSeconds(pid) - (c0[k] ?? 0)) / s, 2)]),
+    ) as Record<string, number>;
+  };
+}
+
 export interface ProcMemory {
   rssMb: number;
   hwmMb: number;

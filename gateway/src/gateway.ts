@@ -83,15 +83,8 @@ export interface BatchStoredEvent {
   readings: readonly StoredReading[];
 }
 
-export interface DeadLetterEvent {
-  reason: string;
-  edgeId?: string | undefined;
-  villageId?: string | undefined;
-  topic: string;
-  batchId?: string | undefined;
-  count: number;
-  detail: string;
-}
+/** What an operator's live view gets for each dead letter (the stored row also keeps the raw payload). */
+export type DeadLetterEvent = Omit<DeadLetterInput, 'rawSize' | 'sample'>;
 
 export interface EdgeStatusEvent {
   edgeId: string;
