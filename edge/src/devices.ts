@@ -108,13 +108,12 @@ export class DeviceBroker {
         if (!s) return cb(new Error('not authenticated'));
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
         if (payload.length > ABUSIVE_PAYLOAD_BYTES) {
-          metrics.refused.inc({ reason: 'payload_too_large' });
-          ingest.forbidden(s, packet.topic, payload);
+          ingest.refused(s, packet.topic, payload, 'payload_too_large');
           return cb(new Error(`payload of ${payload.length} bytes`));
         }
         if (packet.topic === s.upTopic) return ingest.up(s, packet.topic, payload, cb);
         if (packet.topic === s.statusTopic) return ingest.status(s, packet.topic, payload, cb);
-        ingest.forbidden(s, packet.topic, payload);
+        ingest.refused(s, packet.topic, payload);
         logger.warn({ deviceId: s.deviceId, topic: packet.topic }, 'publish outside own topics refused; disconnecting');
         cb(new Error(`forbidden topic ${packet.topic}`));
       },

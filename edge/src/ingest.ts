@@ -236,16 +236,25 @@ export class Ingest {
     done(null);
   }
 
-  /** A publish outside the device's own up/status topics: kept as a dead letter; the caller refuses it. */
-  forbidden(s: DeviceSession, topic: string, payload: Buffer): void {
+  /** A publish the caller refuses (outside the device's own topics, or abusively large): counted and dead-lettered. */
+  refused(
+    s: DeviceSession,
+    topic: string,
+    payload: Buffer,
+    why: 'forbidden_topic' | 'payload_too_large' = 'forbidden_topic',
+  ): void {
     this.#in.refused.inc();
-    this.o.metrics.refused.inc({ reason: 'forbidden_topic' });
+    this.o.metrics.refused.inc({ reason: why });
     this.o.events.emit('publish-refused', { deviceId: s.deviceId, topic });
+    const detail =
+      why === 'forbidden_topic'
+        ? `device ${s.deviceId} may publish only to ${s.upTopic} and ${s.statusTopic}`
+        : `payload of ${payload.length} bytes; connection closed`;
     this.#dead(
       s.deviceId,
       topic,
-      'forbidden_topic',
-      `device ${s.deviceId} may publish only to ${s.upTopic} and ${s.statusTopic}`,
+      why === 'forbidden_topic' ? 'forbidden_topic' : 'too_large',
+      detail,
       payload,
       this.o.now(),
     );

@@ -92,6 +92,21 @@ describe('ACL', () => {
     expect(queueRows(dir)).toEqual([]);
   });
 
+  it('closes the connection of a device sending an abusively large payload, and keeps the evidence', async () => {
+    const { edge, devices, dir } = await startEdge(1);
+    const d = devices[0]!;
+    const c = await connectDevice(edge.mqttPort, d);
+    cleanups.push(() => endClient(c));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    c.publish(upTopic(d.deviceId), Buffer.alloc(100_000, 0x20), { qos: 1 });
+    await closed;
+    await waitFor(() => edge.listDeadLetters().length === 1, 5000, 'dead letter');
+    expect(edge.listDeadLetters()[0]).toMatchObject({ reason: 'too_large', rawBytes: 4096 });
+    const m = await (await fetch(`http://127.0.0.1:${edge.opsPort}/metrics`)).text();
+    expect(m).toContain('lumbung_edge_publish_refused_total{reason="payload_too_large"} 1');
+    expect(queueRows(dir)).toEqual([]);
+  });
+
   it('grants a subscription only to its own down topic', async () => {
     const { edge, devices } = await startEdge(2);
     const [a, b] = devices as [(typeof devices)[0], (typeof devices)[0]];
