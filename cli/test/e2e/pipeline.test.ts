@@ -12,15 +12,21 @@ describe('pipeline across real processes', () => {
     fleet = undefined;
   });
 
+  /** Gateway and village box running, `n` devices connected. */
+  const running = async (n: number) => {
+    const pl = await startPipeline(n);
+    await pl.gateway.start();
+    await pl.edge.start();
+    const f = new Fleet(pl);
+    await f.connect();
+    return { p: pl, fleet: f };
+  };
+
   const drained = async (pl: Pipeline) =>
     waitFor('edge queue drained', async () => ((await pl.queueReadings()) === 0 ? true : undefined));
 
   it('stores every published reading exactly once with its value and device timestamp', async () => {
-    p = await startPipeline(10);
-    await p.gateway.start();
-    await p.edge.start();
-    fleet = new Fleet(p);
-    await fleet.connect();
+    ({ p, fleet } = await running(10));
     await fleet.publish(40, 5);
     await drained(p);
     await p.edge.stop();
@@ -32,11 +38,7 @@ describe('pipeline across real processes', () => {
   });
 
   it('loses and duplicates nothing while the gateway is down for a while, and keeps original timestamps', async () => {
-    p = await startPipeline(10);
-    await p.gateway.start();
-    await p.edge.start();
-    fleet = new Fleet(p);
-    await fleet.connect();
+    ({ p, fleet } = await running(10));
     await fleet.publish(10, 5);
     await p.gateway.stop();
     await fleet.publish(30, 5); // the village box keeps accepting while its uplink is down
@@ -52,11 +54,7 @@ describe('pipeline across real processes', () => {
   });
 
   it('survives kill -9 of the gateway mid-stream: nothing lost, nothing duplicated', async () => {
-    p = await startPipeline(10);
-    await p.gateway.start();
-    await p.edge.start();
-    fleet = new Fleet(p);
-    await fleet.connect();
+    ({ p, fleet } = await running(10));
     const pl = p;
     const publishing = fleet.publish(150, 10);
     await new Promise((r) => setTimeout(r, 500));
@@ -79,11 +77,7 @@ describe('pipeline across real processes', () => {
   });
 
   it('survives kill -9 of the village box: every reading acknowledged to a device before the kill is stored once', async () => {
-    p = await startPipeline(10);
-    await p.gateway.start();
-    await p.edge.start();
-    fleet = new Fleet(p);
-    await fleet.connect();
+    ({ p, fleet } = await running(10));
     const pl = p;
     const publishing = fleet.publish(150, 10);
     await new Promise((r) => setTimeout(r, 500));
