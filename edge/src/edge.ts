@@ -6,7 +6,7 @@ import { openEdgeDb, type SyncMode } from './db.ts';
 import { DuplicateWindow } from './dedup.ts';
 import { DeviceBroker } from './devices.ts';
 import type { EdgeEvents, UplinkState } from './events.ts';
-import { type DevicePresence, Ingest } from './ingest.ts';
+import { type DevicePresence, emptyPresence, Ingest } from './ingest.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
 import { ReadingQueue } from './queue.ts';
 import { RuleEngine } from './rules.ts';
@@ -362,19 +362,7 @@ export class Edge implements Component {
   devices(): DevicePresence[] {
     const run = this.#run;
     return this.#provisioning.devices.map(
-      (d) =>
-        run?.ingest.presence.get(d.deviceId) ?? {
-          deviceId: d.deviceId,
-          siteId: d.siteId,
-          connected: false,
-          status: undefined,
-          statusTs: undefined,
-          firmware: undefined,
-          lastSeen: undefined,
-          battery: undefined,
-          rssi: undefined,
-          messages: 0,
-        },
+      (d) => run?.ingest.presence.get(d.deviceId) ?? emptyPresence(d.deviceId, d.siteId),
     );
   }
 

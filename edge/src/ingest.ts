@@ -34,6 +34,20 @@ export interface DevicePresence {
   messages: number;
 }
 
+/** Presence of a device that has not been heard from since the box started. */
+export const emptyPresence = (deviceId: string, siteId: string | undefined): DevicePresence => ({
+  deviceId,
+  siteId,
+  connected: false,
+  status: undefined,
+  statusTs: undefined,
+  firmware: undefined,
+  lastSeen: undefined,
+  battery: undefined,
+  rssi: undefined,
+  messages: 0,
+});
+
 export interface DeadLetter {
   id: number;
   rx: number;
@@ -140,18 +154,7 @@ export class Ingest {
   #presence(s: DeviceSession): DevicePresence {
     let p = this.presence.get(s.deviceId);
     if (!p) {
-      p = {
-        deviceId: s.deviceId,
-        siteId: s.siteId,
-        connected: false,
-        status: undefined,
-        statusTs: undefined,
-        firmware: undefined,
-        lastSeen: undefined,
-        battery: undefined,
-        rssi: undefined,
-        messages: 0,
-      };
+      p = emptyPresence(s.deviceId, s.siteId);
       this.presence.set(s.deviceId, p);
     }
     return p;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { generateSecret, hashSecret } from '@lumbung/runtime';
+import { generateSecret, hashSecret, waitFor as runtimeWaitFor } from '@lumbung/runtime';
 import {
   type AlertBatch,
   decodeBatch,
@@ -96,17 +96,11 @@ export function publish(c: MqttClient, topic: string, payload: string | Buffer, 
 
 export const endClient = (c: MqttClient) => new Promise<void>((r) => c.end(true, {}, () => r()));
 
-export async function waitFor(
+export const waitFor = (
   cond: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   what = 'condition',
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+): Promise<true> => runtimeWaitFor(what, async () => (await cond()) || undefined, timeoutMs, 20);
 
 /**
  * A real aedes broker standing in for the gateway: it accepts the edge's login, records every batch and alert

@@ -6,3 +6,4 @@ export * from './log.ts';
 export * from './metrics.ts';
 export * from './net.ts';
 export * from './secrets.ts';
+export * from './wait.ts';

@@ -2,31 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, generateSecret, hashSecret } from '@lumbung/runtime';
+import { freePort, generateSecret, hashSecret, waitFor } from '@lumbung/runtime';
 import { deviceTopic, type EdgeProvisioning, type GatewayProvisioning } from '@lumbung/schemas';
 import { DuckDbStore, type Point } from '@lumbung/store';
 import mqtt, { type MqttClient } from 'mqtt';
 
 const BIN = new URL('../../bin/lumbung.js', import.meta.url).pathname;
 
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
+export { waitFor };
 
 /** A `lumbung <command>` child process with its own environment; output is kept for failure messages. */
 export class LumbungProcess {
