@@ -29,6 +29,8 @@ const { values } = parseArgs({
     /** Section edge: unacknowledged publishes per device (default 8) and device worker processes (default 2). */
     'edge-window': { type: 'string', default: '8' },
     'edge-workers': { type: 'string', default: '2' },
+    /** Extra node flags for every `lumbung edge` process, e.g. "--max-semi-space-size=2" (space separated). */
+    'edge-node-flags': { type: 'string', default: '' },
   },
 });
 const quick = values.quick ?? false;
@@ -41,7 +43,10 @@ for (const s of only)
 const profDir = values['cpu-prof'];
 if (profDir) await mkdir(profDir, { recursive: true });
 /** Node flags for the `lumbung edge` processes: a CPU profile each when --cpu-prof is given. */
-const edgeNodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+const edgeNodeArgs = [
+  ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+  ...(values['edge-node-flags'] ?? '').split(' ').filter(Boolean),
+];
 
 let current: Resources | undefined;
 const interrupted = (sig: string) => {
@@ -103,7 +108,10 @@ for (const name of SECTIONS) {
         return gatewayLoad({
           res,
           store,
-          storeSetup: { kind: 'DuckDbStore (embedded), default options, file in a temp dir' },
+          storeSetup: {
+            kind: 'DuckDbStore (embedded), default options, file in a temp dir',
+            note: 'DuckDB works in threads of the bench process: benchProcess CPU includes them',
+          },
           target: 200_000,
           ...gwLoad,
         });
@@ -134,6 +142,7 @@ for (const name of SECTIONS) {
             server: `${VICTORIA_METRICS_BIN} on 127.0.0.1:${vm.port}, data in a temp dir`,
           },
           target: 100_000,
+          cpuPids: { victoriaMetrics: vm.pid ?? 0 },
           ...gwLoad,
         });
       });

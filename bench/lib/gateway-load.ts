@@ -8,10 +8,12 @@ import { Gateway } from '@lumbung/gateway';
 import { hashSecret } from '@lumbung/runtime';
 import type { TimeSeriesStore } from '@lumbung/store';
 import type { EdgesCommand, EdgesJob, EdgesReply } from './edges-worker.ts';
-import { benchLogger, load, percentiles, type Resources, RssSampler, round, say } from './util.ts';
+import { benchLogger, cpuMeter, load, percentiles, type Resources, RssSampler, round, say } from './util.ts';
 import { Worker } from './worker.ts';
 
 export interface GatewayLoadOptions {
+  /** Other processes whose CPU use is reported (e.g. the VictoriaMetrics server). */
+  cpuPids?: Record<string, number>;
   store: TimeSeriesStore;
   storeSetup: Record<string, unknown>;
   edges: number;
@@ -68,6 +70,7 @@ export async function gatewayLoad(o: GatewayLoadOptions) {
   const loadStart = load();
   const rss = new RssSampler(process.pid, 500);
   rss.start();
+  const cpu = cpuMeter({ benchProcess: process.pid, edgesWorker: worker.pid, ...o.cpuPids });
   const done = worker.next('done', 600_000);
   worker.send({ cmd: 'go' });
   const progress = setInterval(() => {
@@ -77,6 +80,7 @@ export async function gatewayLoad(o: GatewayLoadOptions) {
       .catch(() => undefined);
   }, 5000);
   const d = await done.finally(() => clearInterval(progress));
+  const cpuCores = cpu();
   const mem = rss.stop();
   const rate = d.ackedReadings / d.seconds;
   const storedMetric = await gateway.metrics.registry.getSingleMetric('lumbung_gateway_readings_stored_total')?.get();
@@ -108,6 +112,7 @@ export async function gatewayLoad(o: GatewayLoadOptions) {
       ms: writeMs,
     },
     payloadBytesPerReading: round(ready.payloadBytes / ready.readings, 1),
+    cpuCoresDuringRun: cpuCores,
     benchProcessRss: { maxMb: mem.rssMaxMb, vmHwmMb: mem.vmHwmMb },
     loadAverage: { start: loadStart, end: load() },
   };
