@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'edge-workers': { type: 'string', default: '2' },
     /** Extra node flags for every `lumbung edge` process, e.g. "--max-semi-space-size=2" (space separated). */
     'edge-node-flags': { type: 'string', default: '' },
+    /** Entry point of the `lumbung` command to start instead of cli/bin/lumbung.js (e.g. a bundled build). */
+    'lumbung-bin': { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -47,6 +49,8 @@ const edgeNodeArgs = [
   ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
   ...(values['edge-node-flags'] ?? '').split(' ').filter(Boolean),
 ];
+
+if (values['lumbung-bin']) process.env.LUMBUNG_BENCH_BIN = values['lumbung-bin'];
 
 let current: Resources | undefined;
 const interrupted = (sig: string) => {

@@ -102,10 +102,14 @@ export async function startEdgeProcess(
   );
   res.add('lumbung edge', () => edge.stop());
   await edge.start();
-  const queue = () =>
-    getJson<{ rows: number; readings: number; unassignedReadings: number; openBatches: number; bytes: number }>(
+  const queue = () => {
+    const c = edge.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null)
+      throw new Error(`lumbung edge exited (${c?.exitCode ?? c?.signalCode}): ${edge.output.slice(-1500)}`);
+    return getJson<{ rows: number; readings: number; unassignedReadings: number; openBatches: number; bytes: number }>(
       `http://127.0.0.1:${opsPort}/queue`,
     );
+  };
   return { edge, mqttPort, opsPort, queue };
 }
 

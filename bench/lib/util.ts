@@ -112,7 +112,11 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
   return code;
 }
 
-const LUMBUNG_BIN = new URL('../../cli/bin/lumbung.js', import.meta.url).pathname;
+/**
+ * The `lumbung` command the bench starts: `cli/bin/lumbung.js` (TypeScript through tsx, as shipped), or another
+ * entry point named by LUMBUNG_BENCH_BIN (`--lumbung-bin`), e.g. a bundled build to compare with.
+ */
+const lumbungBin = () => process.env.LUMBUNG_BENCH_BIN || new URL('../../cli/bin/lumbung.js', import.meta.url).pathname;
 
 /** A real `lumbung edge|gateway` process (`node cli/bin/lumbung.js <command>`), environment from LUMBUNG_* vars. */
 export class LumbungProcess {
@@ -132,7 +136,7 @@ export class LumbungProcess {
 
   async start(): Promise<void> {
     const child = track(
-      spawn(process.execPath, [...this.extraNodeArgs, LUMBUNG_BIN, this.command], {
+      spawn(process.execPath, [...this.extraNodeArgs, lumbungBin(), this.command], {
         env: { ...process.env, LUMBUNG_LOG_LEVEL: 'warn', ...this.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
