@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@lumbung/runtime';
+import { type Logger, waitFor } from '@lumbung/runtime';
 import pino from 'pino';
 
 /** Progress goes to stderr; stdout carries only the JSON summary. */
@@ -14,6 +14,8 @@ export const say = (msg: string): void => {
 /** Logs of components running inside the bench process, to stderr (warnings and errors only). */
 export const benchLogger = (component: string): Logger =>
   pino({ name: component, level: process.env.LUMBUNG_LOG_LEVEL ?? 'warn', base: { component } }, pino.destination(2));
+
+export { waitFor };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -33,27 +35,6 @@ export function percentiles(
   const out: Record<string, number> = {};
   for (const q of qs) out[`p${Math.round(q * 1000) / 10}`] = round(at(q), 1);
   return { ...out, max: round(s.length ? (s[s.length - 1] ?? 0) : Number.NaN, 1) };
-}
-
-/** Polls `fn` until it returns a value other than undefined/false, at most `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 60_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 export async function getJson<T>(url: string): Promise<T> {
