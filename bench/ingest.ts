@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EDGE_NODE_OPTIONS as EDGE_NODE_OPTIONS_DEFAULT } from '@lumbung/cli';
 import { DuckDbStore, VICTORIA_METRICS_BIN, VictoriaMetricsProcess, VictoriaMetricsStore } from '@lumbung/store';
 import { backlogRun } from './lib/backlog.ts';
 import { edgeLoad } from './lib/edge-load.ts';
@@ -29,10 +30,8 @@ const { values } = parseArgs({
     /** Section edge: unacknowledged publishes per device (default 8) and device worker processes (default 2). */
     'edge-window': { type: 'string', default: '8' },
     'edge-workers': { type: 'string', default: '2' },
-    /** Extra node flags for every `lumbung edge` process, e.g. "--max-semi-space-size=2" (space separated). */
+    /** Node options for every `lumbung edge` process instead of the launcher's heap caps (space separated). */
     'edge-node-flags': { type: 'string', default: '' },
-    /** Entry point of the `lumbung` command to start instead of cli/bin/lumbung.js (e.g. a bundled build). */
-    'lumbung-bin': { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -44,13 +43,11 @@ for (const s of only)
   }
 const profDir = values['cpu-prof'];
 if (profDir) await mkdir(profDir, { recursive: true });
-/** Node flags for the `lumbung edge` processes: a CPU profile each when --cpu-prof is given. */
-const edgeNodeArgs = [
-  ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
-  ...(values['edge-node-flags'] ?? '').split(' ').filter(Boolean),
-];
-
-if (values['lumbung-bin']) process.env.LUMBUNG_BENCH_BIN = values['lumbung-bin'];
+/** Node options for the `lumbung edge` processes: a CPU profile each when --cpu-prof is given. */
+const edgeNodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+// --edge-node-flags replaces the launcher's heap settings for the village box (LUMBUNG_EDGE_NODE_OPTIONS).
+if (values['edge-node-flags']) process.env.LUMBUNG_EDGE_NODE_OPTIONS = values['edge-node-flags'];
+const edgeNodeOptions = process.env.LUMBUNG_EDGE_NODE_OPTIONS ?? EDGE_NODE_OPTIONS_DEFAULT;
 
 let current: Resources | undefined;
 const interrupted = (sig: string) => {
@@ -218,6 +215,7 @@ const summary = {
   finishedAt: finishedAt.toISOString(),
   durationSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
   machine: machine(),
+  edgeNodeOptions,
   loadAverage: {
     start: loadStart,
     end: load(),

@@ -213,7 +213,7 @@ export async function backlogRun(o: BacklogOptions) {
     target: `<= ${TARGET_SECONDS} s`,
     met,
     setup: {
-      edge: 'separate `node cli/bin/lumbung.js edge` process, default settings; LUMBUNG_UPLINK_URL points at a free port where nothing listens until the gateway starts',
+      edge: 'separate `cli/bin/lumbung edge` process (the launcher, with its heap caps), default settings; LUMBUNG_UPLINK_URL points at a free port where nothing listens until the gateway starts',
       devices: `${o.devices} mqtt.js clients in 2 child processes, ${o.messages} one-minute messages each (device ts over the last ${round((o.messages * MINUTE) / 3_600_000, 1)} h), 4-6 readings a message, at most ${o.window} unacknowledged per device`,
       live: `${o.liveDevices} of those devices keep publishing one message every ${o.liveIntervalMs} ms (ts = now) while the backlog drains`,
       gateway:

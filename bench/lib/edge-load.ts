@@ -182,7 +182,7 @@ export async function edgeLoad(o: EdgeLoadOptions) {
       edgeRssPeakMb: { value: mem.vmHwmMb, target: rssTarget, met: mem.vmHwmMb <= rssTarget },
     },
     setup: {
-      edge: 'separate `node cli/bin/lumbung.js edge` process, no LUMBUNG_UPLINK_URL (queues only), default settings (SQLite synchronous=full, group commit up to 2,000 messages, PUBACK after commit)',
+      edge: 'separate `cli/bin/lumbung edge` process (the launcher, with its heap caps), no LUMBUNG_UPLINK_URL (queues only), default settings (SQLite synchronous=full, group commit up to 2,000 messages, PUBACK after commit)',
       devices: `${o.devices} mqtt.js clients (own connection, client id and secret each) in ${ws.length} child process(es), QoS 1, at most ${o.window} unacknowledged publishes per device, device ts = Date.now()`,
       payload: `JSON, ${round(avgReadings, 2)} readings per message on average (soil probe 4, room sensor 4, weather 5, LoRa weather 6)`,
       warmupSeconds: o.warmupSeconds,

@@ -123,7 +123,7 @@ export async function latencyRun(o: LatencyOptions) {
     met: p99 <= TARGET_P99_MS && achieved >= TARGET_RATE * 0.97 && checks.every((c) => c.found),
     setup: {
       devices: `${o.devices} mqtt.js clients in 1 child process × ${o.perSecond} msg/s × ${readingsPerMessage('weather')} readings (weather station), QoS 1, device ts = Date.now() at publish`,
-      edge: 'separate `node cli/bin/lumbung.js edge` process, default settings (synchronous=full, batches of up to 5,000 readings or 250 ms, 8 in flight)',
+      edge: 'separate `cli/bin/lumbung edge` process (the launcher, with its heap caps), default settings (synchronous=full, batches of up to 5,000 readings or 250 ms, 8 in flight)',
       gateway: 'Gateway in the bench process, default write options, DuckDbStore in a temp dir',
       latency: "gateway 'batch-stored' event time (store write resolved) minus device ts",
       warmupSeconds: o.warmupSeconds,

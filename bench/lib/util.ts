@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { LumbungProcess as CliProcess } from '@lumbung/cli';
 import { type Logger, waitFor } from '@lumbung/runtime';
 import pino from 'pino';
 
@@ -93,54 +94,10 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
   return code;
 }
 
-/**
- * The `lumbung` command the bench starts: `cli/bin/lumbung.js` (TypeScript through tsx, as shipped), or another
- * entry point named by LUMBUNG_BENCH_BIN (`--lumbung-bin`), e.g. a bundled build to compare with.
- */
-const lumbungBin = () => process.env.LUMBUNG_BENCH_BIN || new URL('../../cli/bin/lumbung.js', import.meta.url).pathname;
-
-/** A real `lumbung edge|gateway` process (`node cli/bin/lumbung.js <command>`), environment from LUMBUNG_* vars. */
-export class LumbungProcess {
-  child: ChildProcess | undefined;
-  output = '';
-
-  constructor(
-    readonly command: 'edge' | 'gateway',
-    readonly env: Record<string, string>,
-    readonly healthUrl: string,
-    readonly extraNodeArgs: string[] = [],
-  ) {}
-
-  get pid(): number {
-    return this.child?.pid ?? 0;
-  }
-
-  async start(): Promise<void> {
-    const child = track(
-      spawn(process.execPath, [...this.extraNodeArgs, lumbungBin(), this.command], {
-        env: { ...process.env, LUMBUNG_LOG_LEVEL: 'warn', ...this.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    this.child = child;
-    const keep = (d: Buffer) => {
-      this.output = (this.output + d.toString('utf8')).slice(-16_384);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    await waitFor(`lumbung ${this.command} /health`, async () => {
-      if (child.exitCode !== null) throw new Error(`lumbung ${this.command} exited ${child.exitCode}:\n${this.output}`);
-      const res = await fetch(this.healthUrl);
-      await res.arrayBuffer();
-      return res.status < 500 ? true : undefined;
-    });
-  }
-
-  /** Graceful stop (SIGTERM); returns the exit code. */
-  async stop(): Promise<number | string | null> {
-    const child = this.child;
-    this.child = undefined;
-    return child ? stopChild(child) : null;
+/** A real `lumbung edge|gateway` process, started through the launcher (cli/bin/lumbung) as an operator would. */
+export class LumbungProcess extends CliProcess {
+  constructor(command: 'edge' | 'gateway', env: Record<string, string>, healthUrl: string, nodeOptions: string[] = []) {
+    super(command, env, healthUrl, nodeOptions, track);
   }
 }
 

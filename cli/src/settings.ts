@@ -3,6 +3,9 @@ import { edgeSettings } from '@lumbung/edge';
 import { gatewaySettings } from '@lumbung/gateway';
 import { env, type SettingsShape, setting } from '@lumbung/runtime';
 
+/** V8 heap caps for `lumbung edge`, applied by the launcher script cli/bin/lumbung (kept in step by a test). */
+export const EDGE_NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=2';
+
 /** Settings the `lumbung` command adds to those of the components it runs. */
 export const cliSettings = {
   dataDir: setting(
@@ -29,6 +32,11 @@ export const cliSettings = {
     'LUMBUNG_DEMO_BACKFILL_DAYS',
     env.number(1),
     'Days of history the demo simulates on its first start, sent through the real pipeline',
+  ),
+  edgeNodeOptions: setting(
+    'LUMBUNG_EDGE_NODE_OPTIONS',
+    env.string(EDGE_NODE_OPTIONS),
+    'Node options the launcher (`cli/bin/lumbung`) gives a village box process: capped V8 heaps for a small computer',
   ),
 } satisfies SettingsShape;
 

@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { defaultCatalogue, Scenario } from '@lumbung/schemas';
 import type { z } from 'zod';
 import { families as builtinFamilies } from './families/index.ts';
@@ -120,4 +123,11 @@ export async function loadScenario(
 }
 
 /** The demo scenario shipped with the simulator: Kelurahan Taman, Kota Madiun. */
-export const DEMO_SCENARIO_PATH = new URL('../scenarios/kelurahan-taman.json', import.meta.url);
+// Resolved through the package, not import.meta.url, so it also holds inside the CLI's bundle.
+export const DEMO_SCENARIO_PATH = pathToFileURL(
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@lumbung/firmware-sim/package.json')),
+    'scenarios',
+    'kelurahan-taman.json',
+  ),
+);

@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { configTable } from '@lumbung/runtime';
 import { parse } from '../args.ts';
 import { allSettings } from '../settings.ts';
@@ -12,7 +14,12 @@ export async function config(argv: string[]): Promise<number> {
     console.log(configTable(await allSettings()));
     return 0;
   }
-  const file = new URL('../../../README.md', import.meta.url);
+  // Resolved through the package, not import.meta.url, so it also holds inside the bundle.
+  const file = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@lumbung/cli/package.json')),
+    '..',
+    'README.md',
+  );
   await writeFile(file, await renderReadme(await readFile(file, 'utf8')));
   console.log('README.md tables updated');
   return 0;

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,57 +5,9 @@ import { freePort, generateSecret, hashSecret, waitFor } from '@lumbung/runtime'
 import { deviceTopic, type EdgeProvisioning, type GatewayProvisioning } from '@lumbung/schemas';
 import { DuckDbStore, type Point } from '@lumbung/store';
 import mqtt, { type MqttClient } from 'mqtt';
-
-const BIN = new URL('../../bin/lumbung.js', import.meta.url).pathname;
+import { LumbungProcess } from '../../src/child.ts';
 
 export { waitFor };
-
-/** A `lumbung <command>` child process with its own environment; output is kept for failure messages. */
-export class LumbungProcess {
-  child: ChildProcess | undefined;
-  output = '';
-
-  constructor(
-    readonly command: 'edge' | 'gateway',
-    readonly env: Record<string, string>,
-    readonly healthUrl: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, [BIN, this.command], {
-      env: { ...process.env, LUMBUNG_LOG_LEVEL: 'warn', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stdout?.on('data', (d) => (this.output += d));
-    child.stderr?.on('data', (d) => (this.output += d));
-    await waitFor(`${this.command} /health`, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.command} exited ${child.exitCode}:\n${this.output}`);
-      const res = await fetch(this.healthUrl);
-      return res.ok ? true : undefined;
-    });
-  }
-
-  /** kill -9: no shutdown code runs. */
-  async kill(): Promise<void> {
-    await this.#signal('SIGKILL');
-  }
-
-  /** Graceful stop (SIGTERM); fails if the process does not exit cleanly. */
-  async stop(): Promise<void> {
-    const code = await this.#signal('SIGTERM');
-    if (code !== 0) throw new Error(`${this.command} exited ${code} on SIGTERM:\n${this.output}`);
-  }
-
-  async #signal(sig: NodeJS.Signals): Promise<number | null> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill(sig);
-    return exited;
-  }
-}
 
 export interface Pipeline {
   dir: string;

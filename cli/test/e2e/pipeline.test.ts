@@ -29,8 +29,8 @@ describe('pipeline across real processes', () => {
     ({ p, fleet } = await running(10));
     await fleet.publish(40, 5);
     await drained(p);
-    await p.edge.stop();
-    await p.gateway.stop();
+    expect(await p.edge.stop()).toBe(0);
+    expect(await p.gateway.stop()).toBe(0);
     const r = await verifyExactlyOnce(p, fleet.sent);
     expect(r.problems).toEqual([]);
     expect(r.acked).toBe(400);
@@ -40,14 +40,14 @@ describe('pipeline across real processes', () => {
   it('loses and duplicates nothing while the gateway is down for a while, and keeps original timestamps', async () => {
     ({ p, fleet } = await running(10));
     await fleet.publish(10, 5);
-    await p.gateway.stop();
+    expect(await p.gateway.stop()).toBe(0);
     await fleet.publish(30, 5); // the village box keeps accepting while its uplink is down
     expect(fleet.sent.every((m) => m.acked)).toBe(true);
     expect(await p.queueReadings()).toBeGreaterThan(0);
     await p.gateway.start();
     await drained(p);
-    await p.edge.stop();
-    await p.gateway.stop();
+    expect(await p.edge.stop()).toBe(0);
+    expect(await p.gateway.stop()).toBe(0);
     const r = await verifyExactlyOnce(p, fleet.sent);
     expect(r.problems).toEqual([]);
     expect(r.stored).toBe(800);
@@ -65,8 +65,8 @@ describe('pipeline across real processes', () => {
     await pl.gateway.start();
     await publishing;
     await drained(pl);
-    await pl.edge.stop();
-    await pl.gateway.stop();
+    expect(await pl.edge.stop()).toBe(0);
+    expect(await pl.gateway.stop()).toBe(0);
     const r = await verifyExactlyOnce(pl, fleet.sent);
     // The kill really happened mid-stream: devices were still sending and the box was holding readings.
     expect(ackedAtKill).toBeLessThan(1000);
@@ -87,8 +87,8 @@ describe('pipeline across real processes', () => {
     await pl.edge.start();
     await publishing;
     await drained(pl);
-    await pl.edge.stop();
-    await pl.gateway.stop();
+    expect(await pl.edge.stop()).toBe(0);
+    expect(await pl.gateway.stop()).toBe(0);
     const r = await verifyExactlyOnce(pl, fleet.sent);
     expect(ackedBeforeKill).toBeGreaterThan(0);
     expect(ackedBeforeKill).toBeLessThan(1000);
