@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '@lumbung/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LAUNCHER, LumbungProcess } from '../../src/child.ts';
+
+const run = promisify(execFile);
+
+// What `npm start` runs: the simulated village reaches the store through the real pipeline, and a restart
+// keeps the data and the devices' credentials.
+describe('lumbung demo', () => {
+  let dir: string | undefined;
+  let demo: LumbungProcess | undefined;
+  afterEach(async () => {
+    await demo?.kill();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('backfills, stores readings, stops cleanly and restarts on the same data', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-demo-'));
+    const edgeOps = await freePort();
+    const env = {
+      LUMBUNG_DATA_DIR: dir,
+      LUMBUNG_DEMO_BACKFILL_DAYS: '0.25',
+      LUMBUNG_MQTT_PORT: '0',
+      LUMBUNG_GATEWAY_PORT: '0',
+      LUMBUNG_GATEWAY_OPS_PORT: '0',
+      LUMBUNG_EDGE_OPS_PORT: String(edgeOps),
+    };
+    demo = new LumbungProcess('demo', env, `http://127.0.0.1:${edgeOps}/health`);
+    await demo.start();
+    const d = demo;
+    await waitFor('backfill', () => /backfill done: (\d+) messages/.exec(d.output)?.[1], 60_000);
+    const devices = (await (await fetch(`http://127.0.0.1:${edgeOps}/devices`)).json()) as { connected: boolean }[];
+    expect(devices.length).toBe(8);
+    expect(devices.every((x) => x.connected)).toBe(true);
+    await waitFor('the village box to forward its queue', async () => {
+      const q = (await (await fetch(`http://127.0.0.1:${edgeOps}/queue`)).json()) as { readings: number };
+      return q.readings === 0 || undefined;
+    });
+    expect(await demo.stop()).toBe(0);
+    // A quarter day of the egg room (one reading a minute) and the live minutes since: all in the store.
+    const { stdout } = await run(
+      LAUNCHER,
+      ['query', '--village', 'kel-taman', '--device', 'taman-th-telur', '--metric', 'air_temperature', '--json'].concat(
+        [
+          '--from',
+          new Date(Date.now() - 86_400_000).toISOString(),
+          '--to',
+          new Date(Date.now() + 60_000).toISOString(),
+        ],
+        ['--step', '1d', '--agg', 'count'],
+      ),
+      { env: { ...process.env, LUMBUNG_DATA_DIR: dir, LUMBUNG_NODE: process.execPath } },
+    );
+    const stored = (JSON.parse(stdout) as { buckets: { values: { count: number } }[] }).buckets.reduce(
+      (n, b) => n + b.values.count,
+      0,
+    );
+    const secrets = await readFile(path.join(dir, 'credentials.json'), 'utf8');
+
+    demo = new LumbungProcess('demo', env, `http://127.0.0.1:${edgeOps}/health`);
+    await demo.start();
+    expect(demo.output).not.toMatch(/sending .* history/); // backfilled once only
+    expect(await readFile(path.join(dir, 'credentials.json'), 'utf8')).toBe(secrets);
+    expect(await demo.stop()).toBe(0);
+    expect(stored).toBeGreaterThanOrEqual(6 * 60);
+    expect(stored).toBeLessThanOrEqual(6 * 60 + 10);
+  });
+});
