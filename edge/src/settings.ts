@@ -70,6 +70,16 @@ export const edgeSettings = {
     env.int(8, 1),
     'Uplink batches sent and not yet acknowledged',
   ),
+  reconnectMinMs: setting(
+    'LUMBUNG_UPLINK_RECONNECT_MIN_MS',
+    env.int(500, 10),
+    'First wait before reconnecting to the gateway, ms; doubles per failed attempt (±20% jitter)',
+  ),
+  reconnectMaxMs: setting(
+    'LUMBUNG_UPLINK_RECONNECT_MAX_MS',
+    env.int(30_000, 10),
+    'Longest wait between reconnection attempts, ms: after an outage the box notices the gateway within this time',
+  ),
   queueBudgetMb: setting(
     'LUMBUNG_EDGE_QUEUE_BUDGET_MB',
     env.int(1024, 1),
@@ -134,6 +144,8 @@ export function edgeOptionsFromConfig(
             batchMaxReadings: c.batchMaxReadings,
             batchMaxDelayMs: c.batchMaxDelayMs,
             maxInflightBatches: c.maxInflightBatches,
+            reconnectMinMs: c.reconnectMinMs,
+            reconnectMaxMs: Math.max(c.reconnectMaxMs, c.reconnectMinMs),
           },
         }
       : {}),

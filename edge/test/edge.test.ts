@@ -232,6 +232,7 @@ describe('settings', () => {
       LUMBUNG_EDGE_QUEUE_BUDGET_MB: '64',
       LUMBUNG_DATA_DIR: '/var/lib/lumbung/',
       LUMBUNG_EDGE_SYNC: 'normal',
+      LUMBUNG_UPLINK_RECONNECT_MAX_MS: '5000',
     });
     const o = edgeOptionsFromConfig(cfg, p.provisioning);
     expect(o).toMatchObject({
@@ -246,6 +247,8 @@ describe('settings', () => {
         password: 's3cret',
         batchMaxReadings: 5000,
         batchMaxDelayMs: 250,
+        reconnectMinMs: 500,
+        reconnectMaxMs: 5000,
       },
       queueBudgetBytes: 64 * 1024 * 1024,
       sync: 'normal',
