@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { renderReadme } from '../src/commands/config.ts';
+import { generatedDocs, renderBlocks } from '../src/commands/config.ts';
 
-// The README's settings and command tables are generated; this keeps them in step with the code.
-describe('README.md', () => {
-  it('has up-to-date generated tables (run: npm run lumbung -- config --readme)', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(await renderReadme(readme)).toBe(readme);
+// The settings and command tables of README.md and docs/ are generated; this keeps them in step with the code.
+describe('generated tables', () => {
+  it('are up to date in README.md, docs/edge.md and docs/gateway.md (run: npm run lumbung -- config --readme)', async () => {
+    const docs = await generatedDocs();
+    expect(docs.length).toBe(3);
+    for (const doc of docs) {
+      const text = await readFile(doc.file, 'utf8');
+      expect(renderBlocks(text, doc.blocks, doc.file), doc.file).toBe(text);
+    }
   });
 });
