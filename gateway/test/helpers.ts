@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashSecret } from '@lumbung/runtime';
+import { hashSecret, waitFor } from '@lumbung/runtime';
 import { type EdgeCredential, edgeTopic, encodeBatch, type UplinkReading } from '@lumbung/schemas';
 import {
   type Bucket,
@@ -209,13 +209,9 @@ export function closed(client: MqttClient, ms = 5000): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+export const until = async (cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> => {
+  await waitFor('condition', async () => (await cond()) || undefined, ms, 10);
+};
 
 export async function metricValue(g: Gateway, name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = g.metrics.registry.getSingleMetric(name);
