@@ -1,3 +1,4 @@
+import { mulberry32 } from '@lumbung/firmware-sim';
 /**
  * Time-series store benchmark: `node --import tsx bench/store.ts [--quick] [--no-vm]`.
  * Prints a JSON summary. Not a test: numbers depend on the machine (targets in docs/decisions/0001).
@@ -42,18 +43,6 @@ const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 const METRICS = ['air_temperature', 'relative_humidity', 'soil_moisture'] as const;
 
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Simulated field sensors: each device reports every minute at its own phase with a little jitter;
  * temperature follows a diurnal curve (UTC+7) plus a random walk, humidity mirrors it, soil moisture dries slowly
@@ -68,7 +57,7 @@ class SensorSim {
     readonly jitterMs: number,
     seed = 42,
   ) {
-    this.#rand = rng(seed);
+    this.#rand = mulberry32(seed);
     this.#walk = new Float64Array(devices);
     this.#soil = new Float64Array(devices).map(() => 25 + this.#rand() * 15);
   }
@@ -138,7 +127,7 @@ async function writeRate(store: TimeSeriesStore, devices: number, batchSize: num
 
 /** One year of one 1-minute series, written in 20,000-reading batches. */
 async function writeYear(store: TimeSeriesStore, jitterMs: number): Promise<number> {
-  const rand = rng(7);
+  const rand = mulberry32(7);
   const n = 365 * 24 * 60;
   let batch: StoredReading[] = [];
   let w = 0;

@@ -6,12 +6,11 @@
  * publishing live messages.
  */
 import { join } from 'node:path';
-import { Gateway } from '@lumbung/gateway';
-import { freePort, hashSecret } from '@lumbung/runtime';
+import { freePort } from '@lumbung/runtime';
 import { DuckDbStore } from '@lumbung/store';
 import { edgeProvisioning, familyMetrics, makeDevices } from './devices.ts';
 import { type DeviceWorker, startDeviceWorkers, startEdgeProcess, statsOf, sumStats } from './edge-load.ts';
-import { benchLogger, load, percentiles, type Resources, round, say, sleep, waitFor } from './util.ts';
+import { benchGateway, load, percentiles, type Resources, round, say, sleep, waitFor } from './util.ts';
 
 export interface BacklogOptions {
   devices: number;
@@ -70,14 +69,7 @@ export async function backlogRun(o: BacklogOptions) {
   const store = new DuckDbStore({ path: join(dir, 'gateway', 'tsdb.duckdb') });
   await store.start();
   res.add('duckdb store', () => store.stop());
-  const gateway = new Gateway({
-    provisioning: { edges: [{ edgeId, villageId, secretHash: hashSecret(edgeSecret), revoked: false }] },
-    store,
-    dataDir: join(dir, 'gateway'),
-    mqtt: { host: '127.0.0.1', port: gwPort },
-    ops: false,
-    logger: benchLogger('gateway'),
-  });
+  const gateway = benchGateway({ res, store, dir, edges: [{ edgeId, villageId, secret: edgeSecret }], port: gwPort });
   let backlogStored = 0;
   let liveStored = 0;
   let backlogStoredAt = 0;
@@ -120,7 +112,6 @@ export async function backlogRun(o: BacklogOptions) {
   });
   const tg = performance.now();
   await gateway.start();
-  res.add('gateway', () => gateway.stop());
   const gatewayStartMs = performance.now() - tg;
   say('backlog: gateway up; draining');
 

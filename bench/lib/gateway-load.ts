@@ -1,14 +1,6 @@
-/**
- * Sections 2 and 3: uplink batches -> Gateway (in this process) -> store. Edges in a child process publish
- * pre-encoded 5,000-reading batches, several in flight per edge; a batch counts when its PUBACK arrives, which the
- * gateway sends only after the store write resolved (durable).
- */
-import { join } from 'node:path';
-import { Gateway } from '@lumbung/gateway';
-import { hashSecret } from '@lumbung/runtime';
 import type { TimeSeriesStore } from '@lumbung/store';
 import type { EdgesCommand, EdgesJob, EdgesReply } from './edges-worker.ts';
-import { benchLogger, cpuMeter, load, percentiles, type Resources, RssSampler, round, say } from './util.ts';
+import { benchGateway, cpuMeter, load, percentiles, type Resources, RssSampler, round, say } from './util.ts';
 import { Worker } from './worker.ts';
 
 export interface GatewayLoadOptions {
@@ -30,18 +22,13 @@ export async function gatewayLoad(o: GatewayLoadOptions) {
   const dir = await res.tempDir(`gw-${store.name}`);
   const villageId = 'desa-bench';
   const edges = Array.from({ length: o.edges }, (_, i) => ({ id: `box-${i}`, secret: `bench-edge-secret-${i}` }));
-  const gateway = new Gateway({
-    provisioning: {
-      edges: edges.map((e) => ({ edgeId: e.id, villageId, secretHash: hashSecret(e.secret), revoked: false })),
-    },
+  const gateway = benchGateway({
+    res,
     store,
-    dataDir: join(dir, 'gateway'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    ops: false,
-    logger: benchLogger('gateway'),
+    dir,
+    edges: edges.map((e) => ({ edgeId: e.id, villageId, secret: e.secret })),
   });
   await gateway.start();
-  res.add('gateway', () => gateway.stop());
   const writes: { ms: number; readings: number }[] = [];
   gateway.events.on('write', (w) => writes.push({ ms: w.durationMs, readings: w.readings }));
   let deadLetters = 0;

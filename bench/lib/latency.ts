@@ -5,12 +5,10 @@
  * it) minus the device timestamp, set to Date.now() when the device published (same machine clock).
  */
 import { join } from 'node:path';
-import { Gateway } from '@lumbung/gateway';
-import { hashSecret } from '@lumbung/runtime';
 import { DuckDbStore } from '@lumbung/store';
 import { edgeProvisioning, makeDevices, readingsPerMessage } from './devices.ts';
 import { startDeviceWorkers, startEdgeProcess, statsOf, sumStats } from './edge-load.ts';
-import { benchLogger, load, percentiles, type Resources, round, say, sleep, waitFor } from './util.ts';
+import { benchGateway, load, percentiles, type Resources, round, say, sleep, waitFor } from './util.ts';
 
 export interface LatencyOptions {
   devices: number;
@@ -34,16 +32,8 @@ export async function latencyRun(o: LatencyOptions) {
   const store = new DuckDbStore({ path: join(dir, 'gateway', 'tsdb.duckdb') });
   await store.start();
   res.add('duckdb store', () => store.stop());
-  const gateway = new Gateway({
-    provisioning: { edges: [{ edgeId, villageId, secretHash: hashSecret(edgeSecret), revoked: false }] },
-    store,
-    dataDir: join(dir, 'gateway'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    ops: false,
-    logger: benchLogger('gateway'),
-  });
+  const gateway = benchGateway({ res, store, dir, edges: [{ edgeId, villageId, secret: edgeSecret }] });
   await gateway.start();
-  res.add('gateway', () => gateway.stop());
 
   // Window of device timestamps whose readings are measured; set after the warm-up.
   let from = Number.POSITIVE_INFINITY;

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { LumbungProcess as CliProcess } from '@lumbung/cli';
-import { type Logger, waitFor } from '@lumbung/runtime';
+import { LumbungProcess as CliProcess, stopChild } from '@lumbung/cli';
+import { Gateway } from '@lumbung/gateway';
+import { hashSecret, type Logger, waitFor } from '@lumbung/runtime';
+import type { TimeSeriesStore } from '@lumbung/store';
 import pino from 'pino';
 
 /** Progress goes to stderr; stdout carries only the JSON summary. */
@@ -83,16 +85,7 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-/** Stops a child: SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or signal). */
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
-  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  const code = await exited;
-  clearTimeout(t);
-  return code;
-}
+export { stopChild };
 
 /** A real `lumbung edge|gateway` process, started through the launcher (cli/bin/lumbung) as an operator would. */
 export class LumbungProcess extends CliProcess {
@@ -200,3 +193,30 @@ export function machine() {
 }
 
 export const load = () => loadavg().map((x) => round(x, 2));
+
+/** A gateway in the bench process for one or more edges of the bench village (not started; stopped with `res`). */
+export function benchGateway(o: {
+  res: Resources;
+  store: TimeSeriesStore;
+  dir: string;
+  edges: { edgeId: string; villageId: string; secret: string }[];
+  port?: number;
+}): Gateway {
+  const gateway = new Gateway({
+    provisioning: {
+      edges: o.edges.map((e) => ({
+        edgeId: e.edgeId,
+        villageId: e.villageId,
+        secretHash: hashSecret(e.secret),
+        revoked: false,
+      })),
+    },
+    store: o.store,
+    dataDir: join(o.dir, 'gateway'),
+    mqtt: { host: '127.0.0.1', port: o.port ?? 0 },
+    ops: false,
+    logger: benchLogger('gateway'),
+  });
+  o.res.add('gateway', () => gateway.stop());
+  return gateway;
+}

@@ -67,13 +67,17 @@ export class LumbungProcess {
   async stop(graceMs = 10_000): Promise<number | string | null> {
     const child = this.child;
     this.child = undefined;
-    if (!child) return null;
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
-    const exited = new Promise<number | string | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    const code = await exited;
-    clearTimeout(t);
-    return code;
+    return child ? stopChild(child, graceMs) : null;
   }
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or the signal). */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const code = await exited;
+  clearTimeout(t);
+  return code;
 }

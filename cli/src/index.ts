@@ -1,3 +1,3 @@
-export { LAUNCHER, LumbungProcess } from './child.ts';
+export { LAUNCHER, LumbungProcess, stopChild } from './child.ts';
 export { main } from './main.ts';
 export { EDGE_NODE_OPTIONS } from './settings.ts';
