@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import type { EventBus, Logger } from '@lumbung/runtime';
-import { verifySecret } from '@lumbung/runtime';
+import { guardMqttPacketSize, verifySecret } from '@lumbung/runtime';
 import { type DeviceCredential, deviceTopic } from '@lumbung/schemas';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { EdgeEvents } from './events.ts';
@@ -10,6 +10,11 @@ import type { EdgeMetrics } from './metrics.ts';
 
 /** Packets larger than this are not even dead-lettered: the device is disconnected (it is misbehaving). */
 const ABUSIVE_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * A packet announcing more than this is cut off at its header, before the broker buffers it (aedes has no
+ * limit): up to here an abusive payload is still kept (truncated) as evidence; beyond, only counted and logged.
+ */
+const MAX_PACKET_BYTES = 1024 * 1024;
 
 const refuse = (returnCode: 2 | 4 | 5, message: string): AuthenticateError => {
   const e = new Error(message) as AuthenticateError;
@@ -144,7 +149,13 @@ export class DeviceBroker {
     broker.on('clientError', (client, err) =>
       logger.debug({ clientId: client?.id, err: err.message }, 'device client error'),
     );
-    const server = net.createServer(broker.handle);
+    const server = net.createServer((socket) => {
+      guardMqttPacketSize(socket, MAX_PACKET_BYTES, (announced) => {
+        this.o.metrics.refused.inc({ reason: 'packet_too_large' });
+        logger.warn({ remote: socket.remoteAddress, announced }, 'MQTT packet over the size limit; connection closed');
+      });
+      broker.handle(socket);
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,6 +106,22 @@ describe('ACL', () => {
     const m = await (await fetch(`http://127.0.0.1:${edge.opsPort}/metrics`)).text();
     expect(m).toContain('lumbung_edge_publish_refused_total{reason="payload_too_large"} 1');
     expect(queueRows(dir)).toEqual([]);
+  });
+
+  it('cuts off a packet announcing 100 MB at its header, and keeps serving other devices', async () => {
+    const { edge, devices } = await startEdge(2);
+    const good = await connectDevice(edge.mqttPort, devices[1]!);
+    cleanups.push(() => endClient(good));
+    const socket = net.connect(edge.mqttPort, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise((r) => socket.once('close', r));
+    // A PUBLISH fixed header announcing 100,000,000 bytes; no body follows.
+    socket.write(Buffer.from([0x32, 0x80, 0xc2, 0xd7, 0x2f]));
+    await closed;
+    const m = await (await fetch(`http://127.0.0.1:${edge.opsPort}/metrics`)).text();
+    expect(m).toContain('lumbung_edge_publish_refused_total{reason="packet_too_large"} 1');
+    await publish(good, upTopic(devices[1]!.deviceId), JSON.stringify({ seq: 1, readings: { air_temperature: 25 } }));
+    expect(edge.counters.messagesAccepted).toBe(1);
   });
 
   it('grants a subscription only to its own down topic', async () => {

@@ -4,6 +4,7 @@ import {
   type Component,
   createLogger,
   EventBus,
+  guardMqttPacketSize,
   type HealthReport,
   type Logger,
   OpsServer,
@@ -17,6 +18,7 @@ import {
   type EdgeCredential,
   EdgeStatusPayload,
   GatewayProvisioning,
+  MAX_BATCH_BYTES,
   type MetricCatalogue,
   parseTopic,
 } from '@lumbung/schemas';
@@ -244,10 +246,22 @@ export class Gateway implements Component {
       this.#log.debug({ clientId: client.id, err: err.message }, 'client error'),
     );
 
+    // A packet announcing more than the largest valid batch (plus topic and header) is cut off at its header,
+    // before aedes buffers it: aedes has no packet size limit.
+    const handle = (socket: net.Socket) => {
+      guardMqttPacketSize(socket, MAX_BATCH_BYTES + 1024, (announced) => {
+        this.metrics.publishRefused.inc({ reason: 'packet_too_large' });
+        this.#log.warn(
+          { remote: socket.remoteAddress, announced },
+          'MQTT packet over the size limit; connection closed',
+        );
+      });
+      broker.handle(socket);
+    };
     const tlsOpts = o.mqtt?.tls;
     const server = tlsOpts
-      ? tls.createServer({ key: tlsOpts.key, cert: tlsOpts.cert }, broker.handle)
-      : net.createServer(broker.handle);
+      ? tls.createServer({ key: tlsOpts.key, cert: tlsOpts.cert }, handle)
+      : net.createServer(handle);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.mqtt?.port ?? 0, o.mqtt?.host ?? '127.0.0.1', () => {

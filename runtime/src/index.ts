@@ -4,6 +4,7 @@ export * from './events.ts';
 export * from './http.ts';
 export * from './log.ts';
 export * from './metrics.ts';
+export * from './mqtt-guard.ts';
 export * from './net.ts';
 export * from './secrets.ts';
 export * from './wait.ts';

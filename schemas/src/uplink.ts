@@ -37,6 +37,11 @@ export type UplinkBatch = z.infer<typeof UplinkBatch>;
  * a non-finite value is one bad reading, which a receiver sets aside alone, not a malformed batch.
  */
 export const MAX_BATCH_READINGS = 50_000;
+/**
+ * The largest encoded batch a gateway accepts, in bytes. 50,000 readings encode to about 1.8 MB at most
+ * (a reading is a 6-tuple of at most 35 bytes), so this leaves room for long device and metric names.
+ */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const WireReading = z.tuple([
   z.number().int().min(0),
   z.number().int().min(0),
