@@ -83,10 +83,13 @@ async function queryStore(url: string, dataDir: string, q: QueryParams): Promise
   }
 }
 
+/** At most 3 decimals for reading (the JSON output keeps full precision). */
+const show = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000));
+
 function table(r: QueryResult): string {
   const head = `${r.series.villageId} / ${r.series.deviceId} / ${r.series.metric}`;
   if (r.kind === 'raw') {
-    const rows = r.points.map((p) => `${new Date(p.ts).toISOString()}  ${p.value}`);
+    const rows = r.points.map((p) => `${new Date(p.ts).toISOString()}  ${show(p.value)}`);
     return [
       head,
       ...rows,
@@ -95,7 +98,7 @@ function table(r: QueryResult): string {
   }
   const aggs = [...new Set(r.buckets.flatMap((b) => Object.keys(b.values)))];
   const rows = r.buckets.map((b) =>
-    [new Date(b.ts).toISOString(), ...aggs.map((a) => String(b.values[a as 'avg'] ?? ''))].join('  '),
+    [new Date(b.ts).toISOString(), ...aggs.map((a) => show(b.values[a as 'avg']))].join('  '),
   );
   return [head, ['bucket', ...aggs].join('  '), ...rows, `${r.buckets.length} buckets`].join('\n');
 }
