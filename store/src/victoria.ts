@@ -163,9 +163,9 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
     return name.startsWith(p) ? name.slice(p.length) : undefined;
   }
 
-  /** Exact selector of one series. */
+  /** Exact selector of one series; every part is an escaped label matcher, so no query argument can change the query. */
   #selector(k: SeriesKey): string {
-    return `${this.#name(k.metric)}{village="${escLabel(k.villageId)}",device="${escLabel(k.deviceId)}"}`;
+    return `{__name__="${escLabel(this.#name(k.metric))}",village="${escLabel(k.villageId)}",device="${escLabel(k.deviceId)}"}`;
   }
 
   #filterSelector(f: SeriesFilter): string {

@@ -350,6 +350,22 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: () => P
       expect((await store.queryRaw({ ...q, villageId: y })).length).toBe(10);
     });
 
+    it('treats hostile identifiers in a query as plain values that match nothing', async () => {
+      const a = freshVillage('hostile');
+      await store.write([r(a, 'dev-1', 'air_temperature', T0, 25)]);
+      const q = { villageId: a, deviceId: 'dev-1', metric: 'air_temperature', from: T0, to: T0 + HOUR };
+      const hostile = [`air_temperature{village=~".*"}`, `air_temperature",village=~".*`, `x') OR 1=1 --`, `a"b\\c\nd`];
+      for (const h of hostile) {
+        expect(await store.queryRaw({ ...q, metric: h })).toEqual([]);
+        expect(await store.queryRaw({ ...q, deviceId: h })).toEqual([]);
+        expect(await store.queryRaw({ ...q, villageId: h })).toEqual([]);
+        expect(await store.queryBuckets({ ...q, metric: h, step: HOUR, aggs: ['count'] })).toEqual([]);
+        expect(await store.latest({ villageId: h })).toEqual([]);
+        expect(await store.listSeries({ villageId: a, deviceId: h })).toEqual([]);
+      }
+      expect(pts(await store.queryRaw(q))).toEqual([[T0, 25]]);
+    });
+
     it('never returns one village’s data for another village', async () => {
       const a = freshVillage('isoa');
       const b = freshVillage('isob');
