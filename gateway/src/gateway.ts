@@ -297,8 +297,9 @@ export class Gateway implements Component {
       });
       await this.#ops.start();
     }
-    const retention = (o.ledgerRetentionDays ?? 30) * 24 * HOUR;
-    this.#pruneTimer = setInterval(() => this.#db?.pruneLedger(this.#now() - retention), HOUR);
+    // At start as well as hourly: a gateway restarted more often than hourly would otherwise never prune.
+    this.#pruneLedger();
+    this.#pruneTimer = setInterval(() => this.#pruneLedger(), HOUR);
     this.#pruneTimer.unref();
     this.#log.info({ port: this.#mqttPort, tls: Boolean(tlsOpts), opsPort: this.opsPort }, 'gateway listening');
   }
@@ -315,6 +316,7 @@ export class Gateway implements Component {
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     if (this.#writer) await this.#writer.drain();
     await Promise.allSettled([...this.#acks]);
+    await this.#flushAcks(1000);
     const broker = this.#broker;
     this.#broker = undefined;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
@@ -328,6 +330,45 @@ export class Gateway implements Component {
     this.#writer = undefined;
     this.#window?.clear();
     this.#clients.clear();
+  }
+
+  /** Forgets acknowledged batch ids older than `ledgerRetentionDays` (by the gateway's clock). */
+  #pruneLedger(): void {
+    const retention = (this.opts.ledgerRetentionDays ?? 30) * 24 * HOUR;
+    try {
+      const pruned = this.#db?.pruneLedger(this.#now() - retention) ?? 0;
+      if (pruned > 0) this.#log.info({ pruned }, 'pruned acknowledged batch ids past the ledger retention');
+    } catch (err) {
+      this.#log.error({ err }, 'pruning the batch ledger failed');
+    }
+  }
+
+  /**
+   * Lets the PUBACKs just released leave before the broker closes: mqtt-packet writes a packet corked and uncorks
+   * it on the next tick, and aedes destroys the socket on close, which would drop both still-corked and buffered
+   * bytes. Waits one turn of the event loop, then for sockets with unsent data to drain (at most `timeoutMs`).
+   */
+  async #flushAcks(timeoutMs: number): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const pending = [...this.#clients.keys()]
+      .map((c) => c.conn)
+      .filter((s) => !s.destroyed && s.writableLength > 0)
+      .map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.once('drain', resolve);
+            s.once('close', resolve);
+          }),
+      );
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Replaces the provisioning; connected edges that were removed, revoked, moved or re-keyed are disconnected. */
