@@ -558,12 +558,12 @@ export class Gateway implements Component {
       });
     } catch (err) {
       if (!(err instanceof BatchDecodeError)) throw err;
-      this.#deadLetterBatch(err.reason, err.message, edge, topic, payload, undefined, 0);
+      this.#deadLetterPayload(err.reason, err.message, edge, topic, payload, undefined, 0);
       this.#ack(st, undefined, done);
       return;
     }
     if (checked.edgeId !== edge.edgeId) {
-      this.#deadLetterBatch(
+      this.#deadLetterPayload(
         'edge_mismatch',
         `batch says edge ${JSON.stringify(checked.edgeId)}, connection is edge ${edge.edgeId}`,
         edge,
@@ -722,7 +722,8 @@ export class Gateway implements Component {
     void p.finally(() => this.#acks.delete(p));
   }
 
-  #deadLetterBatch(
+  /** Sets a whole payload (a batch, or an alert batch) aside with its reason. */
+  #deadLetterPayload(
     reason: string,
     detail: string,
     edge: EdgeCredential,
@@ -793,11 +794,27 @@ export class Gateway implements Component {
     try {
       parsed = AlertBatch.safeParse(JSON.parse(payload.toString('utf8')));
     } catch (err) {
-      this.#deadLetterAlerts('bad_encoding', `not JSON: ${(err as Error).message}`, edge, topic, payload, 0);
+      this.#deadLetterPayload(
+        'bad_encoding',
+        `not JSON: ${(err as Error).message}`,
+        edge,
+        topic,
+        payload,
+        undefined,
+        0,
+      );
       return;
     }
     if (!parsed.success) {
-      this.#deadLetterAlerts('invalid_alerts', parsed.error.issues[0]?.message ?? 'invalid', edge, topic, payload, 0);
+      this.#deadLetterPayload(
+        'invalid_alerts',
+        parsed.error.issues[0]?.message ?? 'invalid',
+        edge,
+        topic,
+        payload,
+        undefined,
+        0,
+      );
       return;
     }
     const mine: Alert[] = [];
@@ -805,12 +822,13 @@ export class Gateway implements Component {
     for (const a of parsed.data.alerts)
       (a.villageId === edge.villageId && (a.edgeId === undefined || a.edgeId === edge.edgeId) ? mine : foreign).push(a);
     if (foreign.length > 0)
-      this.#deadLetterAlerts(
+      this.#deadLetterPayload(
         'alert_other_village',
         `${foreign.length} alert(s) name another village or edge: ${foreign.map((a) => a.id).join(', ')}`,
         edge,
         topic,
         Buffer.from(JSON.stringify(foreign)),
+        undefined,
         foreign.length,
       );
     const fresh = this.#db!.addAlerts(mine, this.#now());
@@ -818,27 +836,6 @@ export class Gateway implements Component {
     if (mine.length > fresh.length)
       this.metrics.alertsReceived.inc({ result: 'duplicate' }, mine.length - fresh.length);
     for (const alert of fresh) this.#emit('alert', { alert, edgeId: edge.edgeId });
-  }
-
-  #deadLetterAlerts(
-    reason: string,
-    detail: string,
-    edge: EdgeCredential,
-    topic: string,
-    payload: Buffer,
-    count: number,
-  ) {
-    this.metrics.batchesDeadLettered.inc({ reason });
-    this.#deadLetter({
-      reason,
-      detail,
-      edgeId: edge.edgeId,
-      villageId: edge.villageId,
-      topic,
-      count,
-      rawSize: payload.length,
-      sample: payload,
-    });
   }
 
   #onStatus(st: ClientState, topic: string, payload: Buffer): void {
