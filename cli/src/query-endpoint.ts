@@ -1,8 +1,9 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Component, OpsServer, Registry } from '@lumbung/runtime';
+import { ReadingsQuery } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
-import { QueryParams, runQuery } from './query.ts';
+import { runQuery } from './query.ts';
 
 /** Where a running process that owns the embedded store says how to query it. */
 export const queryRunFile = (dataDir: string): string => path.join(dataDir, 'run', 'query.json');
@@ -28,7 +29,7 @@ export class QueryEndpoint implements Component {
       health: () => ({ status: 'ok' }),
       routes: {
         '/query': async (url) => {
-          const parsed = QueryParams.safeParse(JSON.parse(url.searchParams.get('q') ?? '{}'));
+          const parsed = ReadingsQuery.safeParse(JSON.parse(url.searchParams.get('q') ?? '{}'));
           if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join('; ') };
           return runQuery(this.store, parsed.data);
         },

@@ -4,6 +4,7 @@ export * from './ids.ts';
 export * from './jsonschema.ts';
 export * from './metrics.ts';
 export * from './provisioning.ts';
+export * from './query.ts';
 export * from './scenario.ts';
 export * from './topics.ts';
 export * from './uplink.ts';

@@ -33,8 +33,11 @@ export interface Point {
  * later sample lies in the bucket, where a drop counts as a reset and adds the new value itself
  * (the Prometheus convention), so buckets add up to the whole period; `rate` = increase / step seconds.
  */
-export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last', 'increase', 'rate'] as const;
-export type Aggregation = (typeof AGGREGATIONS)[number];
+export { AGGREGATIONS } from '@lumbung/schemas';
+
+import type { Aggregation } from '@lumbung/schemas';
+
+export type { Aggregation };
 
 export interface RangeQuery extends SeriesKey {
   /** Inclusive start, epoch ms. */

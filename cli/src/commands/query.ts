@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '@lumbung/runtime';
-import { AGGREGATIONS, openStore } from '@lumbung/store';
+import { AGGREGATIONS, ReadingsQuery } from '@lumbung/schemas';
+import { openStore } from '@lumbung/store';
 import { parse, parseDuration, parseTime, UsageError } from '../args.ts';
-import { QueryParams, type QueryResult, runQuery } from '../query.ts';
+import { type QueryResult, runQuery } from '../query.ts';
 import { queryRunFile } from '../query-endpoint.ts';
 import { cliSettings, storeUrl } from '../settings.ts';
 
@@ -36,7 +37,7 @@ export async function query(argv: string[]): Promise<number> {
   );
   for (const f of ['village', 'device', 'metric', 'from', 'to'] as const)
     if (!values[f]) throw new UsageError(`--${f} is required\n\n${USAGE}`);
-  const parsed = QueryParams.safeParse({
+  const parsed = ReadingsQuery.safeParse({
     village: values.village,
     device: values.device,
     metric: values.metric,
@@ -61,7 +62,7 @@ const signedDuration = (v: string) =>
   v.startsWith('-') ? -parseDuration(v.slice(1), '--offset') : parseDuration(v, '--offset');
 
 /** Opens the store; if another Lumbung process owns the embedded file, asks that process instead. */
-async function queryStore(url: string, dataDir: string, q: QueryParams): Promise<QueryResult> {
+async function queryStore(url: string, dataDir: string, q: ReadingsQuery): Promise<QueryResult> {
   const store = openStore(url);
   try {
     await store.start();
