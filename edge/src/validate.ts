@@ -1,10 +1,10 @@
 import {
   defaultCatalogue,
-  MAX_FUTURE_SKEW_MS,
   MAX_UP_PAYLOAD_BYTES,
   type MetricCatalogue,
   MIN_DEVICE_TS,
   StatusPayload,
+  timestampProblem,
   UpPayload,
 } from '@lumbung/schemas';
 import { z } from 'zod';
@@ -82,11 +82,10 @@ export function validateUp(payload: Buffer, now: number, catalogue: MetricCatalo
   const env = Envelope.safeParse(raw);
   if (!env.success) return { ok: false, reason: 'invalid_schema', detail: z.prettifyError(env.error).slice(0, 500) };
   const { seq, ts, readings, battery, rssi } = env.data;
-  if (ts !== undefined) {
-    if (ts > now + MAX_FUTURE_SKEW_MS)
-      return { ok: false, reason: 'ts_future', detail: `ts ${ts} is ${ts - now} ms ahead` };
-    if (ts < MIN_DEVICE_TS) return { ok: false, reason: 'ts_too_old', detail: `ts ${ts} is before ${MIN_DEVICE_TS}` };
-  }
+  const tsProblem = ts === undefined ? undefined : timestampProblem(ts, now);
+  if (tsProblem === 'future') return { ok: false, reason: 'ts_future', detail: `ts ${ts} is ${ts! - now} ms ahead` };
+  if (tsProblem === 'too_old')
+    return { ok: false, reason: 'ts_too_old', detail: `ts ${ts} is before ${MIN_DEVICE_TS}` };
   const names = Object.keys(readings);
   if (names.length === 0) return { ok: false, reason: 'invalid_schema', detail: 'readings: at least one reading' };
   if (names.length > MAX_READINGS) {

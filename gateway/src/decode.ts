@@ -1,10 +1,4 @@
-import {
-  decodeBatchWire,
-  MAX_FUTURE_SKEW_MS,
-  type MetricCatalogue,
-  MIN_DEVICE_TS,
-  type TsSource,
-} from '@lumbung/schemas';
+import { decodeBatchWire, type MetricCatalogue, type TsSource, timestampProblem } from '@lumbung/schemas';
 import type { StoredReading } from '@lumbung/store';
 
 /**
@@ -21,6 +15,9 @@ export const READING_REJECTIONS = [
   'ts_before_2020',
 ] as const;
 export type ReadingRejection = (typeof READING_REJECTIONS)[number];
+
+/** The gateway's names for the shared timestamp rule (`timestampProblem`). */
+const TS_REJECTION = { future: 'future_ts', too_old: 'ts_before_2020', ok: undefined } as const;
 
 export interface RejectedReading {
   deviceId: string;
@@ -63,8 +60,6 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
   const rows = w.r;
   const { catalogue, villageId, now } = opts;
   const sampleLimit = opts.sampleLimit ?? 20;
-  const maxTs = now + MAX_FUTURE_SKEW_MS;
-  const defs = mets.map((name) => catalogue.get(name));
   const readings: StoredReading[] = [];
   const pairs: number[] = [];
   const nMet = mets.length;
@@ -84,15 +79,10 @@ export function checkBatch(payload: Uint8Array, opts: CheckOptions): CheckedBatc
   };
   for (let i = 0; i < rows.length; i++) {
     const t = rows[i] as [number, number, number, 0 | 1, number, number];
-    const def = defs[t[1]];
     const value = t[4];
     const ts = t[2];
-    // Same order of checks as MetricCatalogue.check.
-    if (def === undefined) reject('unknown_metric', t);
-    else if (!Number.isFinite(value)) reject('not_finite', t);
-    else if (value < def.min || value > def.max) reject('out_of_range', t);
-    else if (ts > maxTs) reject('future_ts', t);
-    else if (ts < MIN_DEVICE_TS) reject('ts_before_2020', t);
+    const problem = catalogue.check(mets[t[1]]!, value) ?? TS_REJECTION[timestampProblem(ts, now) ?? 'ok'];
+    if (problem !== undefined) reject(problem, t);
     else {
       pairs.push(t[0] * nMet + t[1]);
       readings.push({

@@ -54,3 +54,13 @@ export const MAX_UP_PAYLOAD_BYTES = 4096;
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Device timestamps before this (2020-01-01T00:00:00Z) are treated as an unset clock and rejected. */
 export const MIN_DEVICE_TS = Date.UTC(2020, 0, 1);
+
+/**
+ * The one rule for a measurement time, at the village box and again at the gateway: not more than
+ * MAX_FUTURE_SKEW_MS ahead of the receiver's clock `now`, and not before MIN_DEVICE_TS.
+ */
+export function timestampProblem(ts: number, now: number): 'future' | 'too_old' | undefined {
+  if (ts > now + MAX_FUTURE_SKEW_MS) return 'future';
+  if (ts < MIN_DEVICE_TS) return 'too_old';
+  return undefined;
+}
