@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { type ConfigOf, env, loadConfig, setting } from '@lumbung/runtime';
+import { join } from 'node:path';
+import { ConfigError, type ConfigOf, env, loadConfig, setting } from '@lumbung/runtime';
 import { GatewayProvisioning } from '@lumbung/schemas';
+import type { TimeSeriesStore } from '@lumbung/store';
+import type { GatewayOptions } from './gateway.ts';
 
 /**
  * Settings of the cloud ingestion gateway. `lumbung config --markdown` renders them into the README's table;
@@ -32,7 +35,7 @@ export const gatewaySettings = {
   dataDir: setting(
     'LUMBUNG_DATA_DIR',
     env.string('./data'),
-    'Directory for local state; the gateway keeps gateway.sqlite (ack ledger, dead letters, alert log) there',
+    'Directory for local state; the gateway keeps gateway/gateway.sqlite (ack ledger, dead letters, alert log) there',
   ),
   provisioningFile: setting(
     'LUMBUNG_GATEWAY_PROVISIONING',
@@ -94,4 +97,51 @@ export function readGatewayProvisioning(path: string): GatewayProvisioning {
   const parsed = GatewayProvisioning.safeParse(raw);
   if (!parsed.success) throw new Error(`${path}: invalid provisioning: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
+}
+
+/**
+ * Gateway options from loaded settings (files named by the settings are read here). The caller owns the store
+ * and passes it in, with the provisioning (default: the file named by LUMBUNG_GATEWAY_PROVISIONING).
+ */
+export function gatewayOptionsFromConfig(
+  c: GatewayConfig,
+  parts: { store: TimeSeriesStore; provisioning?: GatewayProvisioning },
+): GatewayOptions {
+  const provisioning =
+    parts.provisioning ??
+    (c.provisioningFile
+      ? readGatewayProvisioning(c.provisioningFile)
+      : fail('LUMBUNG_GATEWAY_PROVISIONING', 'must name the edges file ({ "edges": [...] })'));
+  if ((c.tlsKey === undefined) !== (c.tlsCert === undefined))
+    fail('LUMBUNG_GATEWAY_TLS_KEY', 'and LUMBUNG_GATEWAY_TLS_CERT go together');
+  return {
+    provisioning,
+    store: parts.store,
+    dataDir: join(c.dataDir, 'gateway'),
+    mqtt: {
+      host: c.host,
+      port: c.port,
+      ...(c.tlsKey && c.tlsCert
+        ? { tls: { key: file('LUMBUNG_GATEWAY_TLS_KEY', c.tlsKey), cert: file('LUMBUNG_GATEWAY_TLS_CERT', c.tlsCert) } }
+        : {}),
+    },
+    ops: { host: c.opsHost, port: c.opsPort },
+    write: { maxReadings: c.writeMaxReadings, maxDelayMs: c.writeMaxDelayMs, retries: c.storeRetries },
+    dedupWindow: c.dedupWindow,
+    deadLetterMax: c.deadLetterMax,
+    alertLogMax: c.alertLogMax,
+    ledgerRetentionDays: c.ledgerRetentionDays,
+  };
+}
+
+const fail = (variable: string, message: string): never => {
+  throw new ConfigError(variable, message);
+};
+
+function file(variable: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${path}: ${(err as Error).message}`);
+  }
 }

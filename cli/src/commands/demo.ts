@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Edge, edgeSettings } from '@lumbung/edge';
+import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
 import { DEMO_SCENARIO_PATH, loadScenario, Simulator } from '@lumbung/firmware-sim';
-import { Gateway, gatewaySettings } from '@lumbung/gateway';
+import { Gateway, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
 import { createLogger, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
@@ -43,12 +43,12 @@ export async function demo(argv: string[]): Promise<number> {
   const backfillDays = state.backfilledAt ? 0 : cfg.backfillDays;
 
   const store = openStore(storeUrl(cfg.tsdbUrl, dataDir));
+  // The demo's gateway listens on loopback only: its one village box runs in this process.
   const gateway = new Gateway({
-    provisioning: creds.gateway,
-    store,
-    dataDir: path.join(dataDir, 'gateway'),
-    mqtt: { host: '127.0.0.1', port: ports.gateway.port },
-    ops: { host: gwCfg.opsHost, port: ports.gatewayOps.port },
+    ...gatewayOptionsFromConfig(
+      { ...gwCfg, dataDir, host: '127.0.0.1', port: ports.gateway.port, opsPort: ports.gatewayOps.port },
+      { store, provisioning: creds.gateway },
+    ),
     logger: createLogger('gateway', level),
   });
   let stored = 0;
@@ -62,17 +62,16 @@ export async function demo(argv: string[]): Promise<number> {
   let edge: Edge | undefined;
   const edgeComponent = {
     start: async () => {
-      edge = new Edge({
-        villageId: scenario.village.id,
+      const config = {
+        ...edgeCfg,
         edgeId: creds.edgeId,
-        provisioning: creds.edge,
-        dataDir: path.join(dataDir, 'edge'),
-        mqtt: { host: edgeCfg.mqttHost, port: ports.edge.port },
-        ops: { host: edgeCfg.opsHost, port: ports.edgeOps.port },
-        uplink: { url: `mqtt://127.0.0.1:${gateway.mqttPort}`, username: creds.edgeId, password: creds.edgeSecret },
-        queueBudgetBytes: edgeCfg.queueBudgetMb * 1024 * 1024,
-        logger: createLogger('edge', level),
-      });
+        dataDir,
+        mqttPort: ports.edge.port,
+        opsPort: ports.edgeOps.port,
+        uplinkUrl: `mqtt://127.0.0.1:${gateway.mqttPort}`,
+        edgeSecret: creds.edgeSecret,
+      };
+      edge = new Edge({ ...edgeOptionsFromConfig(config, creds.edge), logger: createLogger('edge', level) });
       await edge.start();
     },
     stop: async () => edge?.stop(),

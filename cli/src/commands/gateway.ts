@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { Gateway, gatewaySettings, loadGatewayConfig, readGatewayProvisioning } from '@lumbung/gateway';
+import { Gateway, gatewayOptionsFromConfig, gatewaySettings, loadGatewayConfig } from '@lumbung/gateway';
 import { createLogger, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
@@ -17,38 +17,18 @@ export async function gateway(argv: string[]): Promise<number> {
   parse(argv, {}, USAGE);
   const c = loadGatewayConfig();
   const cli = loadConfig(cliSettings);
-  if (!c.provisioningFile) {
-    console.error('lumbung gateway: LUMBUNG_GATEWAY_PROVISIONING must name the edges file ({ "edges": [...] })');
-    return 78;
-  }
-  const provisioning = readGatewayProvisioning(c.provisioningFile);
   const { port } = await resolvePort(gatewaySettings.port, c.port, process.env, c.host);
   await mkdir(c.dataDir, { recursive: true });
   const store = openStore(storeUrl(cli.tsdbUrl, c.dataDir));
   const log = createLogger('gateway');
-  const gw = new Gateway({
-    provisioning,
-    store,
-    dataDir: c.dataDir,
-    mqtt: { host: c.host, port, ...(c.tlsKey && c.tlsCert ? { tls: await readTls(c.tlsKey, c.tlsCert) } : {}) },
-    ops: { host: c.opsHost, port: c.opsPort },
-    write: { maxReadings: c.writeMaxReadings, maxDelayMs: c.writeMaxDelayMs, retries: c.storeRetries },
-    dedupWindow: c.dedupWindow,
-    deadLetterMax: c.deadLetterMax,
-    alertLogMax: c.alertLogMax,
-    logger: log,
-  });
+  const opts = gatewayOptionsFromConfig({ ...c, port }, { store });
+  const gw = new Gateway({ ...opts, logger: log });
   const queries = new QueryEndpoint(store, c.dataDir);
   return runUntilSignal([store, gw, queries], {
     onStarted: () =>
       log.info(
-        { mqttPort: gw.mqttPort, opsPort: gw.opsPort, store: store.name, edges: provisioning.edges.length },
+        { mqttPort: gw.mqttPort, opsPort: gw.opsPort, store: store.name, edges: opts.provisioning.edges.length },
         'gateway ready',
       ),
   });
-}
-
-async function readTls(keyPath: string, certPath: string) {
-  const { readFile } = await import('node:fs/promises');
-  return { key: await readFile(keyPath), cert: await readFile(certPath) };
 }
