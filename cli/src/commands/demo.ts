@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
-import { DEMO_SCENARIO_PATH, loadScenario, Simulator } from '@lumbung/firmware-sim';
+import { DEMO_SCENARIO_PATH, families, loadScenario, Simulator } from '@lumbung/firmware-sim';
 import { Gateway, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
 import { createLogger, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
@@ -98,6 +98,10 @@ export async function demo(argv: string[]): Promise<number> {
     stop: async () => simulator?.stop(),
   };
 
+  // A series the banner's example query will find: the first device's first metric.
+  const firstDevice = scenario.devices[0];
+  const example = { deviceId: firstDevice?.id, metric: families[firstDevice?.family ?? '']?.metrics[0] };
+
   const tty = process.stdout.isTTY === true;
   let ticks = 0;
   const line = (text: string) => process.stdout.write(`${tty ? '\r\x1b[2K' : ''}${text}\n`);
@@ -137,7 +141,7 @@ export async function demo(argv: string[]): Promise<number> {
           `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
           `  device secrets          ${creds.file}`,
           backfillDays > 0 ? `  sending ${backfillDays} day(s) of history first` : '',
-          `  try: npm run lumbung -- query --village ${scenario.village.id} --device ${scenario.devices[0]?.id} --metric ${firstMetric(scenario)} --from ${new Date(Date.now() - 86_400_000).toISOString()} --to ${new Date().toISOString()} --step 1h --agg avg,min,max`,
+          `  try: npm run lumbung -- query --village ${scenario.village.id} --device ${example.deviceId} --metric ${example.metric} --from ${new Date(Date.now() - 86_400_000).toISOString()} --to ${new Date().toISOString()} --step 1h --agg avg,min,max`,
           'Ctrl-C stops (queues flushed, stores closed).',
         ]
           .filter(Boolean)
@@ -150,6 +154,3 @@ export async function demo(argv: string[]): Promise<number> {
     },
   });
 }
-
-const firstMetric = (scenario: { devices: { family: string }[] }) =>
-  scenario.devices[0]?.family.includes('weather') ? 'air_temperature' : 'air_temperature';
