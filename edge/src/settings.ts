@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ConfigOf, env, setting } from '@lumbung/runtime';
+import { type ConfigOf, env, readSettingFile, setting } from '@lumbung/runtime';
 import { EdgeProvisioning } from '@lumbung/schemas';
 import { z } from 'zod';
 import type { EdgeOptions } from './edge.ts';
@@ -116,14 +116,8 @@ export function edgeOptionsFromConfig(
   if (c.edgeId !== undefined && c.edgeId !== provisioning.edgeId) {
     throw new Error(`LUMBUNG_EDGE_ID: ${c.edgeId} does not match the provisioning's edge ${provisioning.edgeId}`);
   }
-  const file = (name: string, path: string | undefined) => {
-    if (path === undefined) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new Error(`${name}: cannot read ${path}: ${(err as Error).message}`);
-    }
-  };
+  const file = (name: string, path: string | undefined) =>
+    path === undefined ? undefined : readSettingFile(name, path);
   return {
     villageId: provisioning.villageId,
     edgeId: provisioning.edgeId,

@@ -849,19 +849,8 @@ export class Gateway implements Component {
     }
     if (!status) {
       // An empty retained payload clears the retained status; anything else unreadable is set aside.
-      if (payload.length > 0) {
-        this.metrics.batchesDeadLettered.inc({ reason: 'invalid_status' });
-        this.#deadLetter({
-          reason: 'invalid_status',
-          detail: 'not an edge status',
-          edgeId: edge.edgeId,
-          villageId: edge.villageId,
-          topic,
-          count: 0,
-          rawSize: payload.length,
-          sample: payload,
-        });
-      }
+      if (payload.length > 0)
+        this.#deadLetterPayload('invalid_status', 'not an edge status', edge, topic, payload, undefined, 0);
       return;
     }
     const at = this.#now();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type ConfigOf, env, loadConfig, setting } from '@lumbung/runtime';
+import { ConfigError, type ConfigOf, env, loadConfig, readSettingFile, setting } from '@lumbung/runtime';
 import { GatewayProvisioning } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
 import type { GatewayOptions } from './gateway.ts';
@@ -122,7 +122,12 @@ export function gatewayOptionsFromConfig(
       host: c.host,
       port: c.port,
       ...(c.tlsKey && c.tlsCert
-        ? { tls: { key: file('LUMBUNG_GATEWAY_TLS_KEY', c.tlsKey), cert: file('LUMBUNG_GATEWAY_TLS_CERT', c.tlsCert) } }
+        ? {
+            tls: {
+              key: readSettingFile('LUMBUNG_GATEWAY_TLS_KEY', c.tlsKey),
+              cert: readSettingFile('LUMBUNG_GATEWAY_TLS_CERT', c.tlsCert),
+            },
+          }
         : {}),
     },
     ops: { host: c.opsHost, port: c.opsPort },
@@ -137,11 +142,3 @@ export function gatewayOptionsFromConfig(
 const fail = (variable: string, message: string): never => {
   throw new ConfigError(variable, message);
 };
-
-function file(variable: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(variable, `cannot read ${path}: ${(err as Error).message}`);
-  }
-}

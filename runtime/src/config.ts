@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -54,6 +55,15 @@ export function loadConfig<S extends SettingsShape>(
     out[key] = parsed.data;
   }
   return out as ConfigOf<S>;
+}
+
+/** Reads a file named by a setting (a certificate, a key); a failure names the variable. */
+export function readSettingFile(variable: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${path}: ${(err as Error).message}`);
+  }
 }
 
 /** Whether a setting was given explicitly in the environment (used to decide if a taken port is an error). */

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const UINT32_MAX = 0xffffffff;
 
+/** The most readings one `up` message may carry. */
+export const MAX_READINGS_PER_MESSAGE = 64;
+
 /** Readings a device publishes on `lumbung/v1/{villageId}/{deviceId}/up` (QoS 1, JSON). */
 export const UpPayload = z
   .object({
@@ -20,7 +23,10 @@ export const UpPayload = z
     readings: z
       .record(z.string(), z.number())
       .refine((r) => Object.keys(r).length > 0, 'at least one reading')
-      .refine((r) => Object.keys(r).length <= 64, 'at most 64 readings per message')
+      .refine(
+        (r) => Object.keys(r).length <= MAX_READINGS_PER_MESSAGE,
+        `at most ${MAX_READINGS_PER_MESSAGE} readings per message`,
+      )
       .describe('Metric name -> value in the canonical unit of the metric catalogue'),
     battery: z.number().min(0).max(60).optional().describe('Battery voltage, V'),
     rssi: z.number().int().min(-200).max(0).optional().describe('Received signal strength, dBm'),
