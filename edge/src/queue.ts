@@ -56,7 +56,6 @@ export class ReadingQueue {
   #backlog: Range[] = [];
   #liveFrom = 1;
   #liveReadings = 0;
-  #liveOldestRx: number | undefined;
   #maxId = 0;
   readonly #open = new Map<number, BatchRecord>();
   /** readings of the batch assigned last, built during assignment, handed out once by read() */
@@ -85,7 +84,6 @@ export class ReadingQueue {
           'SELECT id, n, bytes, device, seq, ts, src, body FROM queue WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?',
         )
         .raw(),
-      firstRx: db.prepare('SELECT rx FROM queue WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
       read: db.prepare('SELECT device, seq, ts, src, body FROM queue WHERE id BETWEEN ? AND ? ORDER BY id').raw(),
       deleteRange: db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?'),
       insertBatch: db.prepare(
@@ -132,7 +130,6 @@ export class ReadingQueue {
     }
     this.#liveFrom = this.#maxId + 1;
     this.#liveReadings = 0;
-    this.#liveOldestRx = undefined;
   }
 
   /** Appends one message; call inside the group-commit transaction. */
@@ -152,7 +149,6 @@ export class ReadingQueue {
     this.rows++;
     this.readings += m.readings;
     this.bytes += bytes;
-    if (this.#liveReadings === 0) this.#liveOldestRx = m.rx;
     this.#liveReadings += m.readings;
   }
 
@@ -171,11 +167,6 @@ export class ReadingQueue {
     return this.#liveReadings;
   }
 
-  /** Receive time of the oldest unassigned live reading, if any. */
-  get liveOldestRx(): number | undefined {
-    return this.#liveOldestRx;
-  }
-
   get hasBacklog(): boolean {
     return this.#backlog.length > 0;
   }
@@ -186,7 +177,6 @@ export class ReadingQueue {
     this.#backlog.push({ from: this.#liveFrom, to: this.#maxId });
     this.#liveFrom = this.#maxId + 1;
     this.#liveReadings = 0;
-    this.#liveOldestRx = undefined;
   }
 
   /** Open (persisted, unacknowledged) batches, oldest first. */
@@ -218,13 +208,10 @@ export class ReadingQueue {
     const rec = this.#assign(this.#liveFrom, Number.MAX_SAFE_INTEGER, now);
     if (!rec) {
       this.#liveReadings = 0;
-      this.#liveOldestRx = undefined;
       return undefined;
     }
     this.#liveFrom = rec.toId + 1;
     this.#liveReadings -= rec.readings;
-    this.#liveOldestRx =
-      this.#liveReadings > 0 ? (this.#st.firstRx.get(this.#liveFrom) as number | undefined) : undefined;
     return rec;
   }
 
@@ -314,10 +301,7 @@ export class ReadingQueue {
       const rows = this.#st.scan.all(r.from, r.to, 5000) as { id: number; n: number; bytes: number }[];
       if (rows.length === 0) {
         if (inBacklog) this.#backlog.shift();
-        else {
-          this.#liveReadings = 0;
-          this.#liveOldestRx = undefined;
-        }
+        else this.#liveReadings = 0;
         continue;
       }
       let last = r.from;
@@ -342,8 +326,6 @@ export class ReadingQueue {
       } else {
         this.#liveFrom = last + 1;
         this.#liveReadings -= readings;
-        this.#liveOldestRx =
-          this.#liveReadings > 0 ? (this.#st.firstRx.get(this.#liveFrom) as number | undefined) : undefined;
       }
     }
     return dropped;
