@@ -22,7 +22,7 @@ import type {
   TimeSeriesStore,
   WriteResult,
 } from './port.ts';
-import { bySeries } from './util.ts';
+import { bySeries, checkReadings, SerialQueue } from './util.ts';
 
 export interface DuckDbStoreOptions {
   /** The database file, e.g. `/data/tsdb.duckdb`; its directory is created if missing. */
@@ -89,7 +89,7 @@ export class DuckDbStore implements TimeSeriesStore {
   readonly #byId = new Map<number, SeriesRow>();
   #nextId = 1;
   /** Writes and deletes run one at a time (DuckDB has one writer; the staging table is shared). */
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #sinceCheckpoint = 0;
   /** Readings with ts >= this are in the tail that has not been re-sorted yet. */
   #sortedUntil = Number.MIN_SAFE_INTEGER;
@@ -167,7 +167,7 @@ export class DuckDbStore implements TimeSeriesStore {
     const conn = this.#conn;
     const instance = this.#instance;
     if (!conn || !instance) return;
-    await this.#queue.catch(() => undefined);
+    await this.#queue.idle();
     this.#conn = undefined;
     this.#reader?.closeSync();
     this.#reader = undefined;
@@ -183,7 +183,7 @@ export class DuckDbStore implements TimeSeriesStore {
 
   /** Forces a checkpoint now (compresses what is in the WAL into the file). */
   checkpoint(): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       await this.#c().run('CHECKPOINT');
       this.#sinceCheckpoint = 0;
     });
@@ -191,7 +191,7 @@ export class DuckDbStore implements TimeSeriesStore {
 
   /** Re-sorts the tail now (see `compactRows`). */
   compact(): Promise<void> {
-    return this.#serial(() => this.#compact(this.#c()));
+    return this.#queue.run(() => this.#compact(this.#c()));
   }
 
   /**
@@ -237,27 +237,19 @@ export class DuckDbStore implements TimeSeriesStore {
     return this.#conn;
   }
 
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(fn, fn);
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     if (readings.length === 0) return Promise.resolve({ written: 0, duplicates: 0 });
-    return this.#serial(() => this.#write(readings));
+    return this.#queue.run(() => this.#write(readings));
   }
 
   async #write(readings: readonly StoredReading[]): Promise<WriteResult> {
     const conn = this.#c();
+    checkReadings(readings);
     const n = readings.length;
     const sids = new Int32Array(n);
     const newSeries: SeriesRow[] = [];
     for (let i = 0; i < n; i++) {
       const r = readings[i] as StoredReading;
-      if (!Number.isFinite(r.value) || !Number.isSafeInteger(r.ts)) {
-        throw new TypeError(`reading ${i}: ts must be an integer (epoch ms) and value finite`);
-      }
       const k = key(r.villageId, r.deviceId, r.metric);
       let s = this.#series.get(k);
       if (!s) {
@@ -501,7 +493,7 @@ export class DuckDbStore implements TimeSeriesStore {
   }
 
   deleteBefore(before: number, filter: SeriesFilter = {}): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const conn = this.#c();
       const rows = this.#matching(filter);
       if (rows.length === 0) return;

@@ -13,7 +13,7 @@ import type {
   TimeSeriesStore,
   WriteResult,
 } from './port.ts';
-import { bySeries } from './util.ts';
+import { bySeries, checkReadings, SerialQueue } from './util.ts';
 
 export interface VictoriaMetricsStoreOptions {
   /** Base URL of a VictoriaMetrics single-node server, e.g. http://127.0.0.1:8428. */
@@ -93,7 +93,7 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
   readonly #base: string;
   readonly #measurement: string;
   #influx: InfluxDB | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(private readonly opts: VictoriaMetricsStoreOptions) {
     this.#base = opts.url.replace(/\/+$/, '');
@@ -112,14 +112,8 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
   }
 
   async stop(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    await this.#queue.idle();
     this.#influx = undefined;
-  }
-
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(fn, fn);
-    this.#queue = next.catch(() => undefined);
-    return next;
   }
 
   async #fetch(
@@ -240,18 +234,16 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
 
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     if (readings.length === 0) return Promise.resolve({ written: 0, duplicates: 0 });
-    return this.#serial(() => this.#write(readings));
+    return this.#queue.run(() => this.#write(readings));
   }
 
   async #write(readings: readonly StoredReading[]): Promise<WriteResult> {
+    checkReadings(readings);
     // Group by village (one export request each), de-duplicating inside the call: the first one wins.
     const seen = new Set<string>();
     const byVillage = new Map<string, { readings: StoredReading[]; min: number; max: number }>();
     for (let i = 0; i < readings.length; i++) {
       const r = readings[i] as StoredReading;
-      if (!Number.isFinite(r.value) || !Number.isSafeInteger(r.ts)) {
-        throw new TypeError(`reading ${i}: ts must be an integer (epoch ms) and value finite`);
-      }
       const k = `${r.villageId}\u0000${r.deviceId}\u0000${r.metric}\u0000${r.ts}`;
       if (seen.has(k)) continue;
       seen.add(k);
@@ -474,7 +466,7 @@ export class VictoriaMetricsStore implements TimeSeriesStore {
   }
 
   deleteBefore(before: number, filter: SeriesFilter = {}): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       // The floor is itself a sample, so it is as durable as the data and shared by every adapter instance.
       const tags = [
         `device=${escTag(filter.deviceId ?? '*')}`,
