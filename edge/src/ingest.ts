@@ -75,10 +75,9 @@ interface Group {
     raw: Buffer;
   }[];
   done: Done[];
-  accepted: { deviceId: string; seq: number; readings: number }[];
 }
 
-const newGroup = (): Group => ({ messages: [], sessions: [], readings: [], dead: [], done: [], accepted: [] });
+const newGroup = (): Group => ({ messages: [], sessions: [], readings: [], dead: [], done: [] });
 
 /**
  * Validation, dead letters and the durable write of device messages, with group commit: everything that arrives
@@ -215,7 +214,6 @@ export class Ingest {
     });
     g.sessions.push(s);
     g.readings.push(v.readings);
-    g.accepted.push({ deviceId: s.deviceId, seq: v.seq, readings: v.count });
     this.#enqueueDone(done);
     if (g.messages.length >= this.o.groupMax) this.flush();
   }
@@ -349,9 +347,9 @@ export class Ingest {
     const { metrics, events } = this.o;
     if (g.messages.length > 0) {
       let readings = 0;
-      for (const a of g.accepted) {
-        readings += a.readings;
-        events.emit('reading-accepted', a);
+      for (const m of g.messages) {
+        readings += m.readings;
+        events.emit('reading-accepted', { deviceId: m.deviceId, seq: m.seq, readings: m.readings });
       }
       metrics.readingsQueued.inc(readings);
     }
