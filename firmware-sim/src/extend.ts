@@ -3,7 +3,7 @@ import { CumulativeMeter, type DailyProfile } from './physics/meters.ts';
 import { relativeHumidity } from './physics/psychro.ts';
 import { LaggedRoom, type RoomOptions } from './physics/room.ts';
 import { SoilWaterBucket } from './physics/soil.ts';
-import { clearSkyFactor, extraterrestrialIrradiance, solarHour } from './physics/solar.ts';
+import { solarHour } from './physics/solar.ts';
 import type { VillageWeather } from './physics/weather.ts';
 import { hashString, normal, uniform } from './random.ts';
 import { DAY } from './time.ts';
@@ -108,26 +108,21 @@ export function humidityFromTemperature(o: Partial<SensorOptions> = {}): Extend 
 }
 
 /**
- * Global solar radiation (pyranometer), W/m²: extraterrestrial irradiance for the latitude and day
- * (FAO-56 Eq. 21-25) times the clear-sky factor (Eq. 37) and the sky's clearness.
+ * Global solar radiation (pyranometer), W/m²: the village weather's radiation (FAO-56 clear-sky
+ * radiation times the sky's clearness) with sensor noise.
  */
-export function solarRadiation(o: Partial<SensorOptions> & { latitude?: number } = {}): Extend {
-  const opts = { metric: 'solar_radiation', noise: 0.02, decimals: 0, ...o };
+export function solarRadiation(o: Partial<SensorOptions> = {}): Extend {
+  const opts: SensorOptions = { metric: 'solar_radiation', noise: 0.02, decimals: 0, ...o };
   const c = ch(opts.metric);
   return {
     name: 'solarRadiation',
     metrics: [opts.metric],
-    create: (ctx) => {
-      const v = ctx.weather.village;
-      const latitude = opts.latitude ?? v.latitude;
-      return {
-        sample(ts, _prev, out) {
-          const rso = extraterrestrialIrradiance(ts, latitude, v.longitude) * clearSkyFactor(v.elevation);
-          const rs = rso * ctx.weather.clearness(ts);
-          out.readings[opts.metric] = round(Math.max(0, rs * (1 + noise(ctx, ts, c, opts.noise))), opts.decimals);
-        },
-      };
-    },
+    create: (ctx) => ({
+      sample(ts, _prev, out) {
+        const rs = ctx.weather.solarRadiation(ts);
+        out.readings[opts.metric] = round(Math.max(0, rs * (1 + noise(ctx, ts, c, opts.noise))), opts.decimals);
+      },
+    }),
   };
 }
 
