@@ -156,6 +156,22 @@ describe('DuckDbStore', () => {
     await expect(store.write([{ ...reading(3), ts: T0 + 0.5 }])).rejects.toThrow(/integer/);
     expect(await store.listSeries({})).toEqual([]);
   });
+
+  it('keeps readings of a series first seen in a rejected batch across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lumbung-duckdb-'));
+    const path = join(dir, 'tsdb.duckdb');
+    const store = new DuckDbStore({ path });
+    await store.start();
+    // The series of reading(1) is new; the batch is rejected because of the NaN after it.
+    await expect(store.write([reading(1), { ...reading(2), value: Number.NaN }])).rejects.toThrow(/finite/);
+    await store.write([reading(1)]);
+    await store.stop();
+    const again = new DuckDbStore({ path });
+    open.push({ store: again, dir });
+    await again.start();
+    const q = { villageId: 'v', deviceId: 'd1', metric: 'air_temperature', from: T0, to: T0 + 3_600_000 };
+    expect(await again.queryRaw(q)).toEqual([{ ts: reading(1).ts, value: 1 }]);
+  });
 });
 
 describe('openStore', () => {
