@@ -52,8 +52,4 @@ export class DuplicateWindow {
     if (!r) return;
     for (let i = 0; i < SIZE; i++) if (r.seq[i] === seq) r.seq[i] = -1;
   }
-
-  forgetDevice(deviceId: string): void {
-    this.#byDevice.delete(deviceId);
-  }
 }

@@ -146,10 +146,6 @@ export class Ingest {
     return this.#deadRows;
   }
 
-  get pendingMessages(): number {
-    return this.#group.messages.length;
-  }
-
   #presence(s: DeviceSession): DevicePresence {
     let p = this.presence.get(s.deviceId);
     if (!p) {
@@ -315,9 +311,7 @@ export class Ingest {
           const m = g.messages[i] as QueuedMessage;
           queue.append(m);
           const s = g.sessions[i] as DeviceSession;
-          if (s.siteId !== undefined) {
-            for (const a of rules.evaluate(m.deviceId, s.siteId, g.readings[i] as ReadingMap, m.ts)) alerts.push(a);
-          }
+          for (const a of rules.evaluate(m.deviceId, s.siteId, g.readings[i] as ReadingMap, m.ts)) alerts.push(a);
         }
         if (g.dead.length > 0) {
           for (const d of g.dead) {
@@ -394,14 +388,6 @@ export class Ingest {
             en: 'Village box queue is back under its budget.',
           },
     };
-  }
-
-  /** Logs an alert from outside the device path (e.g. a system condition), in its own transaction. */
-  logAlert(a: Alert): void {
-    this.o.db.transaction(() => this.o.alerts.insert(a))();
-    this.o.metrics.alertsRaised.inc({ source: a.source, state: a.state });
-    this.o.events.emit('alert', a);
-    this.o.onCommitted({ messages: 0, alerts: 1 });
   }
 
   listDeadLetters(limit = 100, reason?: string): DeadLetter[] {

@@ -93,10 +93,6 @@ export class Uplink {
     return this.#state;
   }
 
-  get inflightBatches(): number {
-    return this.#inflight.size;
-  }
-
   start(): void {
     this.#stopping = false;
     for (const b of this.d.queue.openBatches()) this.#maybeSent.add(b.id);
