@@ -106,8 +106,9 @@ export class LaggedRoom {
     const w = this.weather;
     const o = this.opts;
     const dt = (t1 - t0) / HOUR;
-    const tOut = w.airTemperature(t0) - o.shadeOffset;
-    const eOut = saturationVapourPressure(w.dewPoint(t0));
+    const tAir = w.airTemperature(t0);
+    const tOut = tAir - o.shadeOffset;
+    const eOut = saturationVapourPressure(w.dewPoint(t0, tAir));
     const powered = w.powerOn(t0);
     const door = this.doorOpen(t0);
     const climate = this.site.climate ?? {};
