@@ -1,5 +1,5 @@
 import { type Component, createLogger, EventBus, type HealthReport, type Logger, OpsServer } from '@lumbung/runtime';
-import { defaultCatalogue, EdgeProvisioning, type MetricCatalogue } from '@lumbung/schemas';
+import { defaultCatalogue, EdgeProvisioning, MAX_BATCH_READINGS, type MetricCatalogue } from '@lumbung/schemas';
 import type Database from 'better-sqlite3';
 import { AlertLog } from './alerts.ts';
 import { openEdgeDb, type SyncMode } from './db.ts';
@@ -183,7 +183,10 @@ export class Edge implements Component {
     const o = this.opts;
     const prov = this.#checkProvisioning(this.#provisioning);
     this.#provisioning = prov;
-    const batchMax = Math.min(50_000, Math.max(100, o.uplink?.batchMaxReadings ?? UPLINK_DEFAULTS.batchMaxReadings));
+    const batchMax = Math.min(
+      MAX_BATCH_READINGS,
+      Math.max(100, o.uplink?.batchMaxReadings ?? UPLINK_DEFAULTS.batchMaxReadings),
+    );
     const { db, epoch } = openEdgeDb(o.dataDir, o.sync ?? 'full');
     const started: { close(): Promise<void> | void }[] = [{ close: () => void db.close() }];
     try {

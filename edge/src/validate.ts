@@ -1,5 +1,6 @@
 import {
   defaultCatalogue,
+  MAX_READINGS_PER_MESSAGE,
   MAX_UP_PAYLOAD_BYTES,
   type MetricCatalogue,
   MIN_DEVICE_TS,
@@ -41,20 +42,16 @@ export type UpValidation =
   | { ok: false; reason: DeadLetterReason; detail: string };
 
 /**
- * The envelope of an `up` message, with readings, battery and rssi left open so that one bad value
- * rejects only that reading. seq and ts are taken from the contract (`UpPayload`), so they cannot drift.
+ * The envelope of an `up` message: the contract (`UpPayload`, strict, so unknown top-level keys are refused) with
+ * readings, battery and rssi left open so that one bad value rejects only that reading. The overridden readings
+ * field replaces the contract's, so its refinements (count limits) do not run here; they are checked below.
  */
-const Envelope = z
-  .object({
-    seq: UpPayload.shape.seq,
-    ts: UpPayload.shape.ts,
-    readings: z.record(z.string(), z.unknown()),
-    battery: z.unknown().optional(),
-    rssi: z.unknown().optional(),
-  })
-  .strict();
+const Envelope = UpPayload.extend({
+  readings: z.record(z.string(), z.unknown()),
+  battery: z.unknown().optional(),
+  rssi: z.unknown().optional(),
+});
 
-const MAX_READINGS = 64;
 const NON_FINITE_STRINGS = new Set(['nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf']);
 
 function classify(catalogue: MetricCatalogue, metric: string, value: unknown): DeadLetterReason | undefined {
@@ -88,8 +85,12 @@ export function validateUp(payload: Buffer, now: number, catalogue: MetricCatalo
     return { ok: false, reason: 'ts_too_old', detail: `ts ${ts} is before ${MIN_DEVICE_TS}` };
   const names = Object.keys(readings);
   if (names.length === 0) return { ok: false, reason: 'invalid_schema', detail: 'readings: at least one reading' };
-  if (names.length > MAX_READINGS) {
-    return { ok: false, reason: 'invalid_schema', detail: `readings: at most ${MAX_READINGS} readings per message` };
+  if (names.length > MAX_READINGS_PER_MESSAGE) {
+    return {
+      ok: false,
+      reason: 'invalid_schema',
+      detail: `readings: at most ${MAX_READINGS_PER_MESSAGE} readings per message`,
+    };
   }
   const out: ReadingMap = {};
   let count = 0;
