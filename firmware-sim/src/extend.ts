@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioDevice, Site, SiteKind } from '@lumbung/schemas';
+import type { Scenario, ScenarioDevice, Site } from '@lumbung/schemas';
 import { CumulativeMeter, type DailyProfile } from './physics/meters.ts';
 import { relativeHumidity } from './physics/psychro.ts';
 import { LaggedRoom, type RoomOptions } from './physics/room.ts';
@@ -40,13 +40,7 @@ export interface Probe {
 }
 
 export interface Extend {
-  /** The factory's name, for error messages and the catalogue test. */
-  name: string;
   metrics: readonly string[];
-  /** Payload fields besides readings this extend writes. */
-  fields?: readonly ('battery' | 'rssi')[];
-  /** Site kinds this extend can run on (it needs their properties); absent = any. */
-  siteKinds?: readonly SiteKind[];
   create(ctx: DeviceContext): Probe;
 }
 
@@ -77,7 +71,6 @@ export function diurnalTemperature(o: Partial<SensorOptions> = {}): Extend {
   const opts: SensorOptions = { metric: 'air_temperature', noise: 0.1, decimals: 2, ...o };
   const c = ch(opts.metric);
   return {
-    name: 'diurnalTemperature',
     metrics: [opts.metric],
     create: (ctx) => ({
       sample(ts, _prev, out) {
@@ -95,7 +88,6 @@ export function humidityFromTemperature(o: Partial<SensorOptions> = {}): Extend 
   const opts: SensorOptions = { metric: 'relative_humidity', noise: 0.8, decimals: 1, ...o };
   const c = ch(opts.metric);
   return {
-    name: 'humidityFromTemperature',
     metrics: [opts.metric],
     create: (ctx) => ({
       sample(ts, _prev, out) {
@@ -115,7 +107,6 @@ export function solarRadiation(o: Partial<SensorOptions> = {}): Extend {
   const opts: SensorOptions = { metric: 'solar_radiation', noise: 0.02, decimals: 0, ...o };
   const c = ch(opts.metric);
   return {
-    name: 'solarRadiation',
     metrics: [opts.metric],
     create: (ctx) => ({
       sample(ts, _prev, out) {
@@ -131,7 +122,6 @@ export function rainEvents(o: { metric?: string; resolution?: number } = {}): Ex
   const metric = o.metric ?? 'rainfall';
   const resolution = o.resolution ?? 0.2;
   return {
-    name: 'rainEvents',
     metrics: [metric],
     create: (ctx) => {
       // Rain caught and tips counted since the first reading, so a part-filled bucket carries over.
@@ -154,7 +144,6 @@ export function windSpeed(o: Partial<SensorOptions> & { defaultHeight?: number }
   const opts = { metric: 'wind_speed', noise: 0.15, decimals: 1, defaultHeight: 2, ...o };
   const c = ch(opts.metric);
   return {
-    name: 'windSpeed',
     metrics: [opts.metric],
     create: (ctx) => {
       const z = Math.max(0.5, ctx.device.sensorHeight ?? opts.defaultHeight);
@@ -177,9 +166,7 @@ export function soilWaterBucket(o: { noise?: number; ec?: boolean } = {}): Exten
   const ec = o.ec ?? true;
   const c = ch('soil_moisture');
   return {
-    name: 'soilWaterBucket',
     metrics: ec ? ['soil_moisture', 'soil_ec'] : ['soil_moisture'],
-    siteKinds: ['plot'],
     create: (ctx) => {
       if (ctx.site.kind !== 'plot')
         throw new Error(`soilWaterBucket needs a plot, ${ctx.site.id} is a ${ctx.site.kind}`);
@@ -205,7 +192,6 @@ export function soilTemperature(o: Partial<SensorOptions> = {}): Extend {
   const opts: SensorOptions = { metric: 'soil_temperature', noise: 0.05, decimals: 2, ...o };
   const c = ch(opts.metric);
   return {
-    name: 'soilTemperature',
     metrics: [opts.metric],
     create: (ctx) => {
       const flooded = ctx.site.kind === 'plot' && ctx.site.water === 'flooded';
@@ -229,9 +215,7 @@ export function laggedRoom(o: Partial<RoomOptions> & { noise?: number } = {}): E
   const { noise: sd = 0.05, ...overrides } = o;
   const c = ch('room');
   return {
-    name: 'laggedRoom',
     metrics: ['air_temperature', 'relative_humidity'],
-    siteKinds: ['storage_room'],
     create: (ctx) => {
       if (ctx.site.kind !== 'storage_room')
         throw new Error(`laggedRoom needs a storage_room, ${ctx.site.id} is a ${ctx.site.kind}`);
@@ -258,9 +242,7 @@ export function cumulativeMeter(
   o: { metric: string; defaultDailyUse: number; decimals?: number },
 ): Extend {
   return {
-    name: 'cumulativeMeter',
     metrics: [o.metric],
-    siteKinds: ['meter_point'],
     create: (ctx) => {
       const dailyUse = (ctx.site.kind === 'meter_point' ? ctx.site.dailyUse : undefined) ?? o.defaultDailyUse;
       const meter = new CumulativeMeter(ctx.weather, profile, dailyUse, ctx.device.id);
@@ -287,9 +269,7 @@ export type BatteryKind = 'solar' | 'aa' | 'mains';
 export function battery(o: { kind: BatteryKind; lifeDays?: number } = { kind: 'aa' }): Extend {
   const life = o.lifeDays ?? 700;
   return {
-    name: 'battery',
     metrics: [],
-    fields: o.kind === 'mains' ? [] : ['battery'],
     create: (ctx) => ({
       sample(ts, _prev, out) {
         if (o.kind === 'mains') return;
@@ -313,9 +293,7 @@ export function battery(o: { kind: BatteryKind; lifeDays?: number } = { kind: 'a
 /** Received signal strength, dBm: a per-device base, fading, a few dB lost in heavy rain. */
 export function radio(o: { base?: number } = {}): Extend {
   return {
-    name: 'radio',
     metrics: [],
-    fields: ['rssi'],
     create: (ctx) => {
       const base = o.base ?? -62 - 30 * uniform(ctx.seed, ctx.key, 91);
       return {

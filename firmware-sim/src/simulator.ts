@@ -79,7 +79,6 @@ export interface DeviceCounters {
   inFlight: number;
   /** Readings due (backfill still to send, or live readings behind the simulated clock). */
   backlog: number;
-  lastSeq?: number;
 }
 
 export interface SimulatorStats {
@@ -331,7 +330,6 @@ export class Simulator implements Component {
     const c = r.counters;
     c.inFlight++;
     c.published++;
-    c.lastSeq = e.payload.seq;
     r.client.publish(
       deviceTopic(this.opts.scenario.village.id, r.sim.id, 'up'),
       JSON.stringify(e.payload),
