@@ -9,8 +9,11 @@ import { z } from 'zod';
 export const MetricKind = z.enum(['gauge', 'interval', 'counter']);
 export type MetricKind = z.infer<typeof MetricKind>;
 
+/** A metric's name: lowercase letters, digits and "_", starting with a letter, at most 63 characters. */
+export const MetricName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
+
 export const MetricDefinition = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+  name: MetricName,
   unit: z.string().describe('Canonical unit symbol as stored'),
   ucum: z.string().describe('UCUM code of the unit, for exports'),
   kind: MetricKind,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, ID_PATTERN, VillageId } from './ids.ts';
+import { MetricName } from './metrics.ts';
 import { ThresholdRule } from './provisioning.ts';
 import { RESERVED_DEVICE_IDS } from './topics.ts';
 
@@ -162,7 +163,6 @@ const faultWindow = {
   from: z.iso.datetime({ offset: true }).optional().describe('When the fault starts; absent = from the beginning'),
   to: z.iso.datetime({ offset: true }).optional().describe('When it ends; absent = never'),
 };
-const MetricName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 
 /** Faults a simulated device can show, switched on in the scenario or at run time. */
 export const Fault = z.discriminatedUnion('type', [
