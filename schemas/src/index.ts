@@ -1,4 +1,5 @@
 export * from './alert.ts';
+export * from './api.ts';
 export * from './device.ts';
 export * from './ids.ts';
 export * from './jsonschema.ts';

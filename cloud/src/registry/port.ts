@@ -1,0 +1,97 @@
+import type {
+  Alert,
+  AlertRecord,
+  AlertStatus,
+  DeviceRecord,
+  EdgeProvisioning,
+  EdgeRecord,
+  GatewayProvisioning,
+  PresenceState,
+  SiteRecord,
+  VillageRecord,
+} from '@lumbung/schemas';
+
+/**
+ * The registry: villages, their sites, devices and village boxes (edges), the credentials the gateway
+ * and the edges are provisioned with, device and edge presence, and alerts. One port, two adapters
+ * (Prisma on SQLite and on PostgreSQL), one contract suite (cloud/test/registry.contract.ts).
+ *
+ * Secrets never enter the registry: callers pass `sha256:` hashes (runtime `hashSecret`).
+ */
+export interface Registry {
+  readonly provider: 'sqlite' | 'postgresql';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A cheap round trip to the database, for /health. */
+  ping(): Promise<boolean>;
+
+  listVillages(): Promise<VillageRecord[]>;
+  getVillage(villageId: string): Promise<VillageRecord | undefined>;
+  upsertVillage(v: VillageRecord): Promise<VillageRecord>;
+
+  /** Sites of a village in a stable order (kind, then id). */
+  listSites(villageId: string, filter?: { kind?: SiteRecord['kind'] }): Promise<SiteRecord[]>;
+  getSite(villageId: string, siteId: string): Promise<SiteRecord | undefined>;
+  /** Creates or replaces a site; throws `RegistryError('not_found')` for an unknown village or parent. */
+  upsertSite(s: SiteRecord): Promise<SiteRecord>;
+
+  listDevices(villageId: string, filter?: { siteId?: string }): Promise<DeviceRecord[]>;
+  /** Device ids are unique across the platform: `villageId` scopes the lookup (another village's device is undefined). */
+  getDevice(villageId: string, deviceId: string): Promise<DeviceRecord | undefined>;
+  /** Creates or replaces a device with the hash of its secret; throws `RegistryError('conflict')` if the id belongs to another village. */
+  upsertDevice(d: DeviceRecord & { secretHash: string }): Promise<DeviceRecord>;
+  setDeviceSecret(villageId: string, deviceId: string, secretHash: string): Promise<void>;
+  setDeviceRevoked(villageId: string, deviceId: string, revoked: boolean): Promise<void>;
+
+  listEdges(villageId: string): Promise<EdgeRecord[]>;
+  getEdge(edgeId: string): Promise<EdgeRecord | undefined>;
+  upsertEdge(e: EdgeRecord & { secretHash: string }): Promise<EdgeRecord>;
+  setEdgeRevoked(edgeId: string, revoked: boolean): Promise<void>;
+
+  /** What a village box is provisioned with: its village's devices (with hashes) and the storage-room threshold rules. */
+  edgeProvisioning(edgeId: string): Promise<EdgeProvisioning | undefined>;
+  /** What the gateway is provisioned with: every edge with its hash. */
+  gatewayProvisioning(): Promise<GatewayProvisioning>;
+  /** Checks an edge's secret against its stored hash (constant time); false for unknown or revoked edges. */
+  verifyEdgeSecret(edgeId: string, secret: string): Promise<boolean>;
+
+  /** Presence of devices as last reported (status topic). A report older than the stored one is ignored. */
+  setPresence(
+    kind: 'device' | 'edge',
+    updates: readonly { id: string; state: PresenceState; at: number }[],
+  ): Promise<void>;
+  presence(kind: 'device' | 'edge', villageId: string): Promise<Map<string, { state: PresenceState; at: number }>>;
+
+  /**
+   * Records an alert event from the gateway. A `raised` event opens a record unless one for the same key
+   * is already open and not cleared (then it is a duplicate: undefined). A `cleared` event sets
+   * `clearedAt` on the newest uncleared record of that key. Returns the record created or changed.
+   */
+  recordAlert(a: Alert): Promise<AlertRecord | undefined>;
+  listAlerts(
+    villageId: string,
+    q: { status?: readonly AlertStatus[]; siteId?: string; deviceId?: string; limit: number },
+  ): Promise<AlertRecord[]>;
+  getAlert(villageId: string, alertId: string): Promise<AlertRecord | undefined>;
+  /** open → acknowledged, or → resolved; returns the updated record, undefined if not found in that village. */
+  updateAlertStatus(
+    villageId: string,
+    alertId: string,
+    to: 'acknowledged' | 'resolved',
+    by: string,
+    at: number,
+  ): Promise<AlertRecord | undefined>;
+  countOpenAlerts(villageId: string): Promise<number>;
+}
+
+export type RegistryErrorKind = 'not_found' | 'conflict' | 'invalid';
+
+export class RegistryError extends Error {
+  constructor(
+    readonly kind: RegistryErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}

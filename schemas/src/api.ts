@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { Alert, AlertSeverity } from './alert.ts';
+import { DeviceId, EdgeId, Id, VillageId } from './ids.ts';
+import { AGGREGATIONS } from './query.ts';
+import { AllowedRange, Crop, ScenarioSiteId } from './scenario.ts';
+
+/**
+ * The cloud HTTP API, version 1 (`/api/v1`): the records it returns and the queries it takes. The
+ * registry (villages, sites, devices, edges) is the source of the credentials the gateway and the
+ * village boxes use; alerts and device presence are kept here as they arrive from the gateway.
+ */
+
+const Localized = z.object({ id: z.string(), en: z.string() }).describe('Text in Bahasa Indonesia and English');
+const EpochMs = z.number().int().describe('Epoch milliseconds, UTC');
+
+export const KodeWilayah = z
+  .string()
+  .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'Kemendagri code like 35.77.01.1001')
+  .describe('Kemendagri area code (kode wilayah): province.regency.district.village');
+
+export const VillageRecord = z.object({
+  id: VillageId,
+  name: z.string().min(1).max(120),
+  kodeWilayah: KodeWilayah.nullable(),
+  district: z.string().nullable().describe('Kecamatan'),
+  regency: z.string().nullable().describe('Kabupaten or kota'),
+  province: z.string().nullable(),
+  timeZone: z.string().describe('IANA time zone, e.g. Asia/Jakarta'),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  elevation: z.number().nullable().describe('Metres above sea level'),
+});
+export type VillageRecord = z.infer<typeof VillageRecord>;
+
+export const SITE_KINDS = ['plot', 'storage_room', 'meter_point', 'weather', 'packing_house'] as const;
+export const SiteKindName = z.enum(SITE_KINDS);
+export type SiteKindName = z.infer<typeof SiteKindName>;
+
+export const PlotDetails = z.object({
+  crop: Crop,
+  plantingDate: z.iso.date().describe('Local date of planting or transplanting'),
+  areaM2: z.number().positive(),
+  fieldCapacity: z.number().gt(0).lt(1).describe('m³/m³'),
+  wiltingPoint: z.number().gt(0).lt(1).describe('m³/m³'),
+  rootDepth: z.number().positive().max(3).describe('m'),
+  water: z.enum(['flooded', 'irrigated', 'rainfed']),
+});
+export type PlotDetails = z.infer<typeof PlotDetails>;
+
+export const StorageRoomDetails = z.object({
+  purpose: z.enum(['dry_goods', 'eggs', 'produce', 'other']),
+  temperature: AllowedRange.describe('Allowed air temperature, °C'),
+  humidity: AllowedRange.describe('Allowed relative humidity, %'),
+});
+export type StorageRoomDetails = z.infer<typeof StorageRoomDetails>;
+
+export const MeterPointDetails = z.object({ measures: z.enum(['energy', 'water']) });
+export type MeterPointDetails = z.infer<typeof MeterPointDetails>;
+
+/** A site of a village: exactly the details block of its kind is present (plot, storageRoom or meterPoint). */
+export const SiteRecord = z.object({
+  id: ScenarioSiteId,
+  villageId: VillageId,
+  kind: SiteKindName,
+  name: z.string().min(1).max(120),
+  parentId: ScenarioSiteId.nullable(),
+  plot: PlotDetails.nullable(),
+  storageRoom: StorageRoomDetails.nullable(),
+  meterPoint: MeterPointDetails.nullable(),
+});
+export type SiteRecord = z.infer<typeof SiteRecord>;
+
+export const DeviceRecord = z.object({
+  id: DeviceId,
+  villageId: VillageId,
+  siteId: ScenarioSiteId.nullable(),
+  family: z.string().min(1).max(64),
+  intervalSeconds: z.number().int().positive().describe('Reporting interval, s'),
+  sensorHeight: z.number().positive().nullable().describe('Sensor height above ground, m'),
+  revoked: z.boolean(),
+});
+export type DeviceRecord = z.infer<typeof DeviceRecord>;
+
+export const EdgeRecord = z.object({
+  id: EdgeId,
+  villageId: VillageId,
+  name: z.string().min(1).max(120),
+  revoked: z.boolean(),
+});
+export type EdgeRecord = z.infer<typeof EdgeRecord>;
+
+export const PRESENCE_STATES = ['online', 'offline', 'unknown'] as const;
+export const PresenceState = z.enum(PRESENCE_STATES);
+export type PresenceState = z.infer<typeof PresenceState>;
+
+/** Presence as last reported on a status topic (device's own, forwarded by its village box). */
+export const Presence = z.object({
+  state: PresenceState,
+  at: EpochMs.nullable().describe('When the state was reported'),
+});
+export type Presence = z.infer<typeof Presence>;
+
+/** Health of a device: presence from the status topic, and last seen, battery and signal from its readings. */
+export const DeviceHealth = z.object({
+  deviceId: DeviceId,
+  siteId: ScenarioSiteId.nullable(),
+  family: z.string(),
+  revoked: z.boolean(),
+  state: PresenceState.describe('online/offline from the status topic; offline too when silent for 3 intervals'),
+  stateAt: EpochMs.nullable(),
+  lastSeen: EpochMs.nullable().describe('Timestamp of the newest reading'),
+  stale: z.boolean().describe('No reading for more than 3 reporting intervals'),
+  battery: z.number().nullable().describe('V, newest reading'),
+  rssi: z.number().nullable().describe('dBm, newest reading'),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export const AlertStatus = z.enum(ALERT_STATUSES);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+/**
+ * An alert as the cloud keeps it: one record per raise of a condition (`key`); the condition's clear
+ * sets `clearedAt`. People move it from open to acknowledged to resolved.
+ */
+export const AlertRecord = z.object({
+  id: z.string(),
+  key: z.string(),
+  villageId: VillageId,
+  edgeId: EdgeId.nullable(),
+  source: Alert.shape.source,
+  severity: AlertSeverity,
+  ruleId: z.string().nullable(),
+  siteId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  metric: z.string().nullable(),
+  value: z.number().nullable(),
+  message: Localized,
+  raisedAt: EpochMs,
+  clearedAt: EpochMs.nullable().describe('When the condition ended; null while it lasts'),
+  status: AlertStatus,
+  acknowledgedAt: EpochMs.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: EpochMs.nullable(),
+  resolvedBy: z.string().nullable(),
+});
+export type AlertRecord = z.infer<typeof AlertRecord>;
+
+export const AlertsQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .describe('Comma-separated statuses (open, acknowledged, resolved); default open,acknowledged'),
+  siteId: Id.optional(),
+  deviceId: DeviceId.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const AlertAction = z.object({
+  by: z.string().min(1).max(120).optional().describe('Who did it (until sign-in exists, a name)'),
+  note: z.string().max(1000).optional(),
+});
+export type AlertAction = z.infer<typeof AlertAction>;
+
+export const SeriesQuery = z.object({
+  siteId: Id.optional(),
+  deviceId: DeviceId.optional(),
+  metric: z.string().min(1).max(63).optional(),
+});
+
+/** A series: one metric of one device, with its unit and the site the device is on. */
+export const SeriesRecord = z.object({
+  deviceId: DeviceId,
+  siteId: z.string().nullable(),
+  metric: z.string(),
+  unit: z.string(),
+  lastTs: EpochMs,
+});
+export type SeriesRecord = z.infer<typeof SeriesRecord>;
+
+export const LatestReading = z.object({
+  deviceId: DeviceId,
+  siteId: z.string().nullable(),
+  metric: z.string(),
+  unit: z.string(),
+  ts: EpochMs,
+  value: z.number(),
+});
+export type LatestReading = z.infer<typeof LatestReading>;
+
+/** Most points (raw readings or buckets) one `readings` request returns. */
+export const MAX_API_POINTS = 10_000;
+
+const isoOrEpoch = z
+  .string()
+  .min(1)
+  .describe('ISO 8601 time (2026-11-01T00:00:00+07:00) or epoch milliseconds')
+  .transform((s, ctx) => {
+    const n = /^-?\d+$/.test(s) ? Number(s) : Date.parse(s);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: 'not a time: use ISO 8601 or epoch milliseconds' });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** A duration: `90s`, `15m`, `1h`, `1d`, or milliseconds. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'a duration such as 15m, 1h, 1d or milliseconds')
+  .transform((s) => {
+    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(s)!;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 'ms']!;
+    return Number(m[1]) * unit;
+  });
+
+export const ReadingsRequest = z.object({
+  deviceId: DeviceId,
+  metric: z.string().min(1).max(63),
+  from: isoOrEpoch,
+  to: isoOrEpoch.optional().describe('Default now'),
+  step: Duration.optional().describe('Bucket width; without it, raw readings'),
+  agg: z
+    .string()
+    .regex(new RegExp(`^(${AGGREGATIONS.join('|')})(,(${AGGREGATIONS.join('|')}))*$`), 'avg,min,max,…')
+    .optional()
+    .describe(`With step: comma-separated aggregations of ${AGGREGATIONS.join(', ')} (default avg)`),
+});
+
+export const ReadingsResponse = z.object({
+  deviceId: DeviceId,
+  metric: z.string(),
+  unit: z.string(),
+  from: EpochMs,
+  to: EpochMs,
+  step: z.number().int().nullable().describe('Bucket width in ms, null for raw readings'),
+  /** Raw: [ts, value]. Buckets: [ts, agg1, agg2, …] in the order of `aggs`, null where a bucket has no value. */
+  aggs: z.array(z.string()),
+  points: z.array(z.array(z.number().nullable())),
+});
+export type ReadingsResponse = z.infer<typeof ReadingsResponse>;
+
+export const VillageSummary = VillageRecord.extend({
+  sites: z.number().int(),
+  devices: z.number().int(),
+  devicesOnline: z.number().int(),
+  openAlerts: z.number().int(),
+});
+export type VillageSummary = z.infer<typeof VillageSummary>;
+
+export const ApiHealth = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  database: z.object({ provider: z.enum(['sqlite', 'postgresql']), ok: z.boolean() }),
+  timeSeries: z.object({ store: z.string(), ok: z.boolean() }),
+});
+export type ApiHealth = z.infer<typeof ApiHealth>;
+
+export const ApiError = z.object({
+  code: z.string().describe('Stable code, LUMBUNG_ERR_…'),
+  message: z.string().describe('In the language of Accept-Language (id or en)'),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+/**
+ * Server-sent events on `/api/v1/villages/:villageId/stream`: `readings` (newest value per series,
+ * coalesced to at most one message a second), `alert` (an AlertRecord), `device` (a DeviceHealth change).
+ */
+export const StreamReadings = z.object({ readings: z.array(LatestReading) });
+export type StreamReadings = z.infer<typeof StreamReadings>;
