@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EdgeId, VillageId } from './ids.ts';
+import { DeviceId, EdgeId, VillageId } from './ids.ts';
 
 export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
@@ -37,3 +37,23 @@ export const EdgeStatusPayload = z.object({
   queueDepth: z.number().int().min(0).optional(),
 });
 export type EdgeStatusPayload = z.infer<typeof EdgeStatusPayload>;
+
+/** The most device states in one presence message: a village box serves hundreds of devices, not tens of thousands. */
+export const MAX_PRESENCE_DEVICES = 10_000;
+
+/** One device's presence as the village box saw it; `ts` is the box's clock (epoch ms) when the state began. */
+export const DevicePresenceUpdate = z.object({
+  deviceId: DeviceId,
+  state: z.enum(['online', 'offline']),
+  ts: z.number().int().positive(),
+});
+export type DevicePresenceUpdate = z.infer<typeof DevicePresenceUpdate>;
+
+/**
+ * Presence of a village box's devices on `.../edges/{edgeId}/devices` (QoS 1, JSON): the changes since the last
+ * message, or, after every uplink connect, a snapshot of every provisioned device.
+ */
+export const DevicePresenceBatch = z.object({
+  devices: z.array(DevicePresenceUpdate).min(1).max(MAX_PRESENCE_DEVICES),
+});
+export type DevicePresenceBatch = z.infer<typeof DevicePresenceBatch>;

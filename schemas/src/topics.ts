@@ -9,13 +9,15 @@ import { ID_PATTERN } from './ids.ts';
  *   lumbung/v1/{villageId}/edges/{edgeId}/batch    reading batches, QoS 1, MessagePack
  *   lumbung/v1/{villageId}/edges/{edgeId}/alerts   alerts raised at the edge, QoS 1, JSON
  *   lumbung/v1/{villageId}/edges/{edgeId}/status   online/offline of the village box, retained, also the will
+ *   lumbung/v1/{villageId}/edges/{edgeId}/devices  online/offline of its devices (changes, and a full snapshot
+ *                                                  after each uplink connect), QoS 1, JSON DevicePresenceBatch
  * `edges` is reserved and can never be a device id.
  */
 export const TOPIC_ROOT = 'lumbung/v1';
 
 export const DEVICE_CHANNELS = ['up', 'status', 'down'] as const;
 export type DeviceChannel = (typeof DEVICE_CHANNELS)[number];
-export const EDGE_CHANNELS = ['batch', 'alerts', 'status'] as const;
+export const EDGE_CHANNELS = ['batch', 'alerts', 'status', 'devices'] as const;
 export type EdgeChannel = (typeof EDGE_CHANNELS)[number];
 
 export const RESERVED_DEVICE_IDS = new Set(['edges']);

@@ -17,6 +17,18 @@ describe('topic grammar', () => {
     });
   });
 
+  it('has the devices channel of a village box (presence of its devices)', () => {
+    expect(edgeTopic('kel-taman', 'box-1', 'devices')).toBe('lumbung/v1/kel-taman/edges/box-1/devices');
+    expect(parseTopic('lumbung/v1/kel-taman/edges/box-1/devices')).toEqual({
+      kind: 'edge',
+      villageId: 'kel-taman',
+      edgeId: 'box-1',
+      channel: 'devices',
+    });
+    // a device cannot have the channel: it is the village box's
+    expect(parseTopic('lumbung/v1/kel-taman/ws-1/devices')).toBeUndefined();
+  });
+
   it.each([
     'lumbung/v1/kel-taman/ws-1',
     'lumbung/v2/kel-taman/ws-1/up',
