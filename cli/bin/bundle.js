@@ -11,7 +11,7 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'lumbung');
 // The build is a directory of chunks (code splitting keeps each command's packages out of the others:
 // a village box never loads DuckDB); `current` names the newest complete build.
 const current = path.join(cacheDir, 'current.json');
-const WORKSPACES = ['schemas', 'runtime', 'store', 'firmware-sim', 'edge', 'gateway', 'cli'];
+const WORKSPACES = ['schemas', 'runtime', 'store', 'firmware-sim', 'edge', 'gateway', 'cloud', 'cli'];
 
 function newestSource() {
   let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs;

@@ -8,11 +8,14 @@ import { z } from 'zod';
 const CredentialsFile = z.object({
   edge: z.object({ edgeId: z.string(), secret: z.string() }),
   devices: z.record(z.string(), z.string()),
+  gatewayToken: z.string().optional(),
 });
 
 export interface DemoCredentials {
   edgeId: string;
   edgeSecret: string;
+  /** The token the demo's gateway presents to the cloud for its provisioning. */
+  gatewayToken: string;
   deviceSecrets: Record<string, string>;
   edge: EdgeProvisioning;
   gateway: GatewayProvisioning;
@@ -21,7 +24,7 @@ export interface DemoCredentials {
 
 /**
  * The demo's credentials: generated on first start and kept in DATA_DIR/credentials.json (mode 0600), so
- * a restart reconnects the same devices. Devices added to the scenario later get new secrets; the file
+ * a restart reconnects the same devices; the registry keeps only their hashes. Devices added to the scenario later get new secrets; the file
  * holds plain secrets because the simulator must present them, while the edge and gateway get only hashes.
  */
 export async function demoCredentials(dataDir: string, scenario: Scenario): Promise<DemoCredentials> {
@@ -32,14 +35,16 @@ export async function demoCredentials(dataDir: string, scenario: Scenario): Prom
   );
   const edgeId = existing?.edge.edgeId ?? `box-${scenario.village.id}`.slice(0, 64);
   const edgeSecret = existing?.edge.secret ?? generateSecret();
+  const gatewayToken = existing?.gatewayToken ?? generateSecret();
   const { secrets, provisioning } = provisionScenario(scenario, { edgeId, secrets: existing?.devices });
-  await writeFile(file, `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, devices: secrets }, null, 2)}\n`, {
+  await writeFile(file, `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, gatewayToken, devices: secrets }, null, 2)}\n`, {
     mode: 0o600,
   });
   await chmod(file, 0o600);
   return {
     edgeId,
     edgeSecret,
+    gatewayToken,
     deviceSecrets: secrets,
     edge: provisioning,
     gateway: {

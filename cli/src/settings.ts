@@ -30,7 +30,7 @@ export const cliSettings = {
   ),
   backfillDays: setting(
     'LUMBUNG_DEMO_BACKFILL_DAYS',
-    env.number(1),
+    env.number(30),
     'Days of history the demo simulates on its first start, sent through the real pipeline',
   ),
   edgeNodeOptions: setting(

@@ -1,25 +1,30 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Cloud, cloudSettings, openRegistry, seedFromScenario } from '@lumbung/cloud';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
 import { DEMO_SCENARIO_PATH, families, loadScenario, Simulator } from '@lumbung/firmware-sim';
-import { Gateway, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
-import { createLogger, loadConfig } from '@lumbung/runtime';
+import { Gateway, type GatewayEvents, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
+import { createLogger, EventBus, hashSecret, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
+import { dashboardDir, lumbungVersion } from '../dashboard-dir.ts';
 import { demoCredentials } from '../demo-credentials.ts';
 import { resolvePort } from '../ports.ts';
+import { progressBar } from '../progress.ts';
 import { QueryEndpoint } from '../query-endpoint.ts';
 import { runUntilSignal } from '../service.ts';
 import { cliSettings, storeUrl } from '../settings.ts';
 
 const USAGE = `lumbung demo
-  Runs the whole system in one process on embedded stores: the ingestion gateway (DuckDB time-series
-  store), a village box and the simulated village, and prints live counts. On the first start it sends
-  LUMBUNG_DEMO_BACKFILL_DAYS of history through the real pipeline. Data stays in LUMBUNG_DATA_DIR.`;
+  Runs the whole system in one process on embedded stores: the cloud API and dashboard (SQLite registry,
+  DuckDB time-series store), the ingestion gateway, a village box and the simulated village. On the first
+  start it registers the village and sends LUMBUNG_DEMO_BACKFILL_DAYS of history through the real
+  pipeline. Data stays in LUMBUNG_DATA_DIR; a restart continues on it.`;
 
 export async function demo(argv: string[]): Promise<number> {
   parse(argv, {}, USAGE);
   const cfg = loadConfig(cliSettings);
+  const cloudCfg = loadConfig(cloudSettings);
   const edgeCfg = loadConfig(edgeSettings);
   const gwCfg = loadConfig(gatewaySettings);
   const level = process.env.LUMBUNG_LOG_LEVEL ?? 'warn';
@@ -29,11 +34,13 @@ export async function demo(argv: string[]): Promise<number> {
   const scenario = await loadScenario(cfg.scenario ?? DEMO_SCENARIO_PATH);
   const creds = await demoCredentials(dataDir, scenario);
   const ports = {
+    http: await resolvePort(cloudSettings.httpPort, cloudCfg.httpPort, process.env, cloudCfg.httpHost),
     gateway: await resolvePort(gatewaySettings.port, gwCfg.port, process.env, '127.0.0.1'),
     gatewayOps: await resolvePort(gatewaySettings.opsPort, gwCfg.opsPort, process.env, gwCfg.opsHost),
     edge: await resolvePort(edgeSettings.mqttPort, edgeCfg.mqttPort, process.env, edgeCfg.mqttHost),
     edgeOps: await resolvePort(edgeSettings.opsPort, edgeCfg.opsPort, process.env, edgeCfg.opsHost),
   };
+  const dashboard = dashboardDir(cloudCfg.dashboardDir);
 
   const stateFile = path.join(dataDir, 'demo.json');
   const state = await readFile(stateFile, 'utf8').then(
@@ -43,22 +50,64 @@ export async function demo(argv: string[]): Promise<number> {
   const backfillDays = state.backfilledAt ? 0 : cfg.backfillDays;
 
   const store = openStore(storeUrl(cfg.tsdbUrl, dataDir));
-  // The demo's gateway listens on loopback only: its one village box runs in this process.
-  const gateway = new Gateway({
-    ...gatewayOptionsFromConfig(
-      { ...gwCfg, dataDir, host: '127.0.0.1', port: ports.gateway.port, opsPort: ports.gatewayOps.port },
-      { store, provisioning: creds.gateway },
-    ),
-    logger: createLogger('gateway', level),
+  const registry = openRegistry({ url: cloudCfg.databaseUrl, dataDir });
+  const events = new EventBus<GatewayEvents>();
+  const cloud = new Cloud({
+    host: cloudCfg.httpHost,
+    port: ports.http.port,
+    registry,
+    store,
+    version: lumbungVersion(),
+    logger: createLogger('cloud', level),
+    dashboardDir: dashboard.dir,
+    gatewayTokenHash: hashSecret(creds.gatewayToken),
+    subscribe: (event, listener) => events.on(event as never, listener as never),
   });
+  // The registry is the source of every credential: the scenario is registered (idempotently) on each
+  // start, with the hashes of the secrets in credentials.json, before the gateway and the edge ask for them.
+  const seed = {
+    start: async () => {
+      await seedFromScenario(registry, scenario, {
+        edgeId: creds.edgeId,
+        edgeName: `Kotak desa ${scenario.village.name}`,
+        edgeSecretHash: hashSecret(creds.edgeSecret),
+        deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
+      });
+    },
+    stop: async () => {},
+  };
+  const cloudUrl = () => `http://127.0.0.1:${cloud.port}`;
+
+  let gateway: Gateway | undefined;
+  const gatewayComponent = {
+    start: async () => {
+      gateway = new Gateway({
+        ...gatewayOptionsFromConfig(
+          {
+            ...gwCfg,
+            dataDir,
+            // The demo's gateway listens on loopback only: its one village box runs in this process.
+            host: '127.0.0.1',
+            port: ports.gateway.port,
+            opsPort: ports.gatewayOps.port,
+            cloudUrl: cloudUrl(),
+            gatewayToken: creds.gatewayToken,
+          },
+          { store, events },
+        ),
+        logger: createLogger('gateway', level),
+      });
+      await gateway.start();
+    },
+    stop: async () => gateway?.stop(),
+  };
   let stored = 0;
   let duplicates = 0;
-  const offStored = gateway.events.on('batch-stored', (e) => {
+  const offStored = events.on('batch-stored', (e) => {
     stored += e.stored;
     duplicates += e.duplicates;
   });
   const queries = new QueryEndpoint(store, dataDir);
-  // The edge's uplink port is known only once the gateway listens: build the edge lazily.
   let edge: Edge | undefined;
   const edgeComponent = {
     start: async () => {
@@ -68,15 +117,17 @@ export async function demo(argv: string[]): Promise<number> {
         dataDir,
         mqttPort: ports.edge.port,
         opsPort: ports.edgeOps.port,
-        uplinkUrl: `mqtt://127.0.0.1:${gateway.mqttPort}`,
+        uplinkUrl: `mqtt://127.0.0.1:${gateway!.mqttPort}`,
         edgeSecret: creds.edgeSecret,
+        cloudUrl: cloudUrl(),
       };
-      edge = new Edge({ ...edgeOptionsFromConfig(config, creds.edge), logger: createLogger('edge', level) });
+      edge = new Edge({ ...edgeOptionsFromConfig(config), logger: createLogger('edge', level) });
       await edge.start();
     },
     stop: async () => edge?.stop(),
   };
   let simulator: Simulator | undefined;
+  let backfillTotal = 0;
   const simComponent = {
     start: async () => {
       simulator = new Simulator({
@@ -98,7 +149,6 @@ export async function demo(argv: string[]): Promise<number> {
     stop: async () => simulator?.stop(),
   };
 
-  // A series the banner's example query will find: the first device's first metric.
   const firstDevice = scenario.devices[0];
   const example = { deviceId: firstDevice?.id, metric: families[firstDevice?.family ?? '']?.metrics[0] };
 
@@ -108,9 +158,19 @@ export async function demo(argv: string[]): Promise<number> {
   const status = () => {
     const e = edge?.counters;
     const s = simulator?.stats();
+    if (s?.phase === 'backfill') {
+      backfillTotal = Math.max(backfillTotal, s.backlog + s.acked);
+      const text = progressBar(
+        backfillTotal ? s.acked / backfillTotal : 0,
+        `history: ${s.acked}/${backfillTotal} messages sent, ${stored} readings stored`,
+      );
+      if (tty) process.stdout.write(`\r\x1b[2K${text}`);
+      else if (ticks++ % 2 === 0) console.log(text);
+      return;
+    }
     const text = [
       `devices ${e?.connectedDevices ?? 0}/${scenario.devices.length}`,
-      s ? `${s.phase}${s.phase === 'backfill' ? ` (${s.backlog} to go)` : ''}` : '',
+      s?.phase ?? '',
       `sent ${s?.acked ?? 0}`,
       `box queue ${e?.queueReadings ?? 0}`,
       `uplink ${e?.uplink ?? '-'}`,
@@ -121,27 +181,31 @@ export async function demo(argv: string[]): Promise<number> {
       .filter(Boolean)
       .join(' · ');
     if (tty) process.stdout.write(`\r\x1b[2K${text}`);
-    else if (ticks++ % 5 === 0) console.log(text);
+    else if (ticks++ % 15 === 0) console.log(text);
   };
 
-  return runUntilSignal([store, gateway, queries, edgeComponent, simComponent], {
-    tickMs: 2000,
+  const taken = (k: keyof typeof ports, was: number) => (ports[k].replaced ? `  (${was} was taken)` : '');
+  return runUntilSignal([store, cloud, seed, gatewayComponent, queries, edgeComponent, simComponent], {
+    tickMs: 1000,
     onTick: status,
     onStarted: () => {
-      const replaced = Object.entries(ports)
-        .filter(([, p]) => p.replaced)
-        .map(([k]) => k);
+      const web = `http://localhost:${cloud.port}`;
       console.log(
         [
           `Lumbung demo: ${scenario.village.name} (${scenario.devices.length} devices), data in ${dataDir}`,
-          `  village box (devices)   mqtt://localhost:${edge!.mqttPort}${replaced.includes('edge') ? `  (${edgeCfg.mqttPort} was taken)` : ''}`,
+          dashboard.dir
+            ? `  dashboard               ${web}/#/v/${scenario.village.id}${taken('http', cloudCfg.httpPort)}`
+            : `  dashboard               not served: ${dashboard.problem}`,
+          `  API                     ${web}/api/v1  (OpenAPI: ${web}/docs)`,
+          `  village box (devices)   mqtt://localhost:${edge!.mqttPort}${taken('edge', edgeCfg.mqttPort)}`,
           `  village box health      http://127.0.0.1:${edge!.opsPort}/health  (/metrics /devices /dead-letters /alerts)`,
-          `  gateway (village boxes) mqtt://127.0.0.1:${gateway.mqttPort}${replaced.includes('gateway') ? `  (${gwCfg.port} was taken)` : ''}`,
-          `  gateway health          http://127.0.0.1:${gateway.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
+          `  gateway (village boxes) mqtt://127.0.0.1:${gateway!.mqttPort}${taken('gateway', gwCfg.port)}`,
+          `  gateway health          http://127.0.0.1:${gateway!.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
+          `  registry                ${registry.provider}${cloudCfg.databaseUrl ? '' : ` ${path.join(dataDir, 'cloud.db')}`}`,
           `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
           `  device secrets          ${creds.file}`,
           backfillDays > 0 ? `  sending ${backfillDays} day(s) of history first` : '',
-          `  try: npm run lumbung -- query --village ${scenario.village.id} --device ${example.deviceId} --metric ${example.metric} --from ${new Date(Date.now() - 86_400_000).toISOString()} --to ${new Date().toISOString()} --step 1h --agg avg,min,max`,
+          `  try: curl '${web}/api/v1/villages/${scenario.village.id}/readings?deviceId=${example.deviceId}&metric=${example.metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}&step=1h&agg=avg,min,max'`,
           'Ctrl-C stops (queues flushed, stores closed).',
         ]
           .filter(Boolean)

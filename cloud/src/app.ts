@@ -1,0 +1,185 @@
+import fastifyCompress from '@fastify/compress';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Logger } from '@lumbung/runtime';
+import type { MetricCatalogue } from '@lumbung/schemas';
+import type { TimeSeriesStore } from '@lumbung/store';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
+import type { LiveHub } from './live.ts';
+import { RegistryError, type Registry } from './registry/port.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { provisioningRoutes } from './routes/provisioning.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { telemetryRoutes } from './routes/telemetry.ts';
+import { villageRoutes } from './routes/villages.ts';
+import type { Telemetry } from './telemetry.ts';
+
+export interface AppDeps {
+  registry: Registry;
+  store: TimeSeriesStore;
+  telemetry: Telemetry;
+  live: LiveHub;
+  catalogue: MetricCatalogue;
+  version: string;
+  /** The built dashboard (dashboards/dist), served at `/`; without it `/` redirects to the API docs. */
+  dashboardDir?: string | undefined;
+  /** `sha256:` hash of the token the gateway presents for its provisioning; without it that route refuses all. */
+  gatewayTokenHash?: string | undefined;
+  /** Largest request body, bytes. Default 64 KiB: the API takes small JSON documents only. */
+  bodyLimit?: number;
+  logger?: Logger;
+  now?: () => number;
+  startedAt?: number;
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Language;
+  }
+}
+
+/**
+ * Builds the cloud HTTP app without listening (tests use `inject`; `Cloud` listens). Order: external
+ * plugins (compression, OpenAPI), then error handling, then routes by domain, then the dashboard.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    // Request ids appear in 5xx messages so an operator can find the log line a user reports.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('lang', 'id');
+  app.addHook('onRequest', async (req: FastifyRequest, reply) => {
+    req.lang = negotiateLanguage(req.headers['accept-language']);
+    reply.header('content-language', req.lang);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  await app.register(fastifyCompress, { global: true, threshold: 1024 });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Lumbung API',
+        description:
+          'Village registry, telemetry, alerts and live stream of Lumbung. Errors are `{ code, message }`; the message follows `Accept-Language` (id or en).',
+        version: deps.version,
+      },
+      tags: [
+        { name: 'system', description: 'Health and metric catalogue' },
+        { name: 'registry', description: 'Villages, sites, devices' },
+        { name: 'telemetry', description: 'Series, readings, latest values, device health' },
+        { name: 'alerts', description: 'Alerts raised by village boxes' },
+        { name: 'provisioning', description: 'Credentials for the gateway and village boxes' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const failure = toFailure(err, req);
+    if (failure.status >= 500) req.log.error({ err, reqId: req.id, url: req.url }, 'request failed');
+    else req.log.debug({ code: failure.code, url: req.url }, 'request refused');
+    return reply
+      .code(failure.status)
+      .type('application/json; charset=utf-8')
+      .send(
+        JSON.stringify({
+          code: failure.code,
+          message: failure.messageIn(req.lang),
+          ...(failure.details !== undefined ? { details: failure.details } : {}),
+        }),
+      );
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const f = new ApiFailure('LUMBUNG_ERR_NOT_FOUND', { method: req.method, url: req.url.split('?')[0] ?? '' });
+    return reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify({ code: f.code, message: f.messageIn(req.lang) }));
+  });
+
+  await app.register(
+    async (api) => {
+      await villageRoutes(api, deps);
+      await telemetryRoutes(api, deps);
+      await alertRoutes(api, deps);
+      await streamRoutes(api, deps);
+      await provisioningRoutes(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (deps.dashboardDir) {
+    await app.register(fastifyStatic, {
+      root: deps.dashboardDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (res, file) => {
+        // Vite names assets by content hash: they never change. index.html must always be checked.
+        if (file.includes(`${'/'}assets${'/'}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        else res.setHeader('cache-control', 'no-cache');
+      },
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/docs'));
+  }
+  return app as unknown as App;
+}
+
+/** Maps anything thrown in a request to a catalogue entry; unknown errors become a 500 that hides its cause. */
+function toFailure(err: FastifyError, req: FastifyRequest): ApiFailure {
+  if (err instanceof ApiFailure) return err;
+  if (err instanceof RegistryError) {
+    const code: ErrorCode = err.kind === 'conflict' ? 'LUMBUNG_ERR_CONFLICT' : 'LUMBUNG_ERR_VALIDATION';
+    if (err.kind === 'not_found') return new ApiFailure('LUMBUNG_ERR_NOT_FOUND', { method: req.method, url: req.url });
+    return new ApiFailure(code, { detail: err.message });
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => ({
+      where: err.validationContext,
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message,
+    }));
+    const detail = issues.map((i) => `${i.where}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
+    return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail }, issues);
+  }
+  if (isResponseSerializationError(err)) return new ApiFailure('LUMBUNG_ERR_INTERNAL', { requestId: req.id });
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiFailure('LUMBUNG_ERR_BODY_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiFailure('LUMBUNG_ERR_UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: err.message });
+  }
+  // JSON syntax errors and other client errors Fastify raised itself carry a 4xx status.
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+    return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: err.message });
+  return new ApiFailure('LUMBUNG_ERR_INTERNAL', { requestId: req.id });
+}

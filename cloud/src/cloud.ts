@@ -1,0 +1,88 @@
+import type { Component, Logger } from '@lumbung/runtime';
+import { defaultCatalogue, type MetricCatalogue } from '@lumbung/schemas';
+import type { TimeSeriesStore } from '@lumbung/store';
+import { type App, buildApp } from './app.ts';
+import { IngestBridge, type Subscribe } from './ingest.ts';
+import { LiveHub } from './live.ts';
+import type { Registry } from './registry/port.ts';
+import { Telemetry } from './telemetry.ts';
+
+export interface CloudOptions {
+  host: string;
+  port: number;
+  registry: Registry;
+  /** A started store (the caller owns it: in the demo the gateway writes to the same one). */
+  store: TimeSeriesStore;
+  version: string;
+  logger: Logger;
+  dashboardDir?: string | undefined;
+  gatewayTokenHash?: string | undefined;
+  catalogue?: MetricCatalogue;
+  /** Events of a gateway in the same process: stored readings, alerts, presence. */
+  subscribe?: Subscribe;
+}
+
+/**
+ * The cloud as one component: registry (migrated on start), telemetry reads, live hub, the HTTP app
+ * listening, and the bridge from an in-process gateway. Stops in reverse.
+ */
+export class Cloud implements Component {
+  #app: App | undefined;
+  #port = 0;
+  readonly live = new LiveHub();
+  readonly telemetry: Telemetry;
+  readonly bridge: IngestBridge | undefined;
+
+  constructor(private readonly opts: CloudOptions) {
+    const catalogue = opts.catalogue ?? defaultCatalogue;
+    this.telemetry = new Telemetry(opts.registry, opts.store, catalogue);
+    this.bridge = opts.subscribe
+      ? new IngestBridge({
+          subscribe: opts.subscribe,
+          registry: opts.registry,
+          telemetry: this.telemetry,
+          live: this.live,
+          logger: opts.logger,
+        })
+      : undefined;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get app(): App | undefined {
+    return this.#app;
+  }
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    await o.registry.start();
+    await this.live.start();
+    await this.bridge?.start();
+    this.#app = await buildApp({
+      registry: o.registry,
+      store: o.store,
+      telemetry: this.telemetry,
+      live: this.live,
+      catalogue: o.catalogue ?? defaultCatalogue,
+      version: o.version,
+      dashboardDir: o.dashboardDir,
+      gatewayTokenHash: o.gatewayTokenHash,
+      logger: o.logger,
+    });
+    await this.#app.listen({ host: o.host, port: o.port });
+    const addr = this.#app.server.address();
+    this.#port = typeof addr === 'object' && addr ? addr.port : o.port;
+  }
+
+  async stop(): Promise<void> {
+    // Live streams never end by themselves: close them so `close()` does not wait for them.
+    await this.live.stop();
+    this.#app?.server.closeAllConnections();
+    await this.#app?.close();
+    this.#app = undefined;
+    await this.bridge?.stop();
+    await this.opts.registry.stop();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The one catalogue of API errors: a stable code, the HTTP status, and the message in Bahasa Indonesia
+ * and English. Routes throw `ApiFailure(code, params)`; the error handler (app.ts) is the one place that
+ * turns it into a response. docs/api.md lists the catalogue (kept in step by cloud/test/errors.test.ts).
+ */
+export const ERRORS = {
+  LUMBUNG_ERR_VALIDATION: {
+    status: 400,
+    id: 'Permintaan tidak valid: {detail}',
+    en: 'Invalid request: {detail}',
+  },
+  LUMBUNG_ERR_TOO_MANY_POINTS: {
+    status: 400,
+    id: 'Terlalu banyak titik data ({points}, paling banyak {max}): perlebar step atau persempit rentang waktu',
+    en: 'Too many data points ({points}, at most {max}): widen the step or narrow the time range',
+  },
+  LUMBUNG_ERR_TIME_RANGE: {
+    status: 400,
+    id: 'Rentang waktu tidak valid: "to" harus setelah "from"',
+    en: 'Invalid time range: "to" must be after "from"',
+  },
+  LUMBUNG_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    id: 'Isi permintaan terlalu besar',
+    en: 'Request body too large',
+  },
+  LUMBUNG_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    id: 'Jenis isi tidak didukung: kirim application/json',
+    en: 'Unsupported content type: send application/json',
+  },
+  LUMBUNG_ERR_UNAUTHORIZED: {
+    status: 401,
+    id: 'Perlu kredensial yang benar',
+    en: 'Valid credentials required',
+  },
+  LUMBUNG_ERR_FORBIDDEN: {
+    status: 403,
+    id: 'Akses ditolak',
+    en: 'Access denied',
+  },
+  LUMBUNG_ERR_EDGE_REVOKED: {
+    status: 403,
+    id: 'Kotak desa "{edgeId}" sudah dicabut',
+    en: 'Village box "{edgeId}" has been revoked',
+  },
+  LUMBUNG_ERR_NOT_FOUND: {
+    status: 404,
+    id: 'Alamat tidak ditemukan: {method} {url}',
+    en: 'Route not found: {method} {url}',
+  },
+  LUMBUNG_ERR_VILLAGE_NOT_FOUND: {
+    status: 404,
+    id: 'Desa/kelurahan "{villageId}" tidak ditemukan',
+    en: 'Village "{villageId}" not found',
+  },
+  LUMBUNG_ERR_SITE_NOT_FOUND: {
+    status: 404,
+    id: 'Lokasi "{siteId}" tidak ditemukan di desa ini',
+    en: 'Site "{siteId}" not found in this village',
+  },
+  LUMBUNG_ERR_DEVICE_NOT_FOUND: {
+    status: 404,
+    id: 'Perangkat "{deviceId}" tidak ditemukan di desa ini',
+    en: 'Device "{deviceId}" not found in this village',
+  },
+  LUMBUNG_ERR_ALERT_NOT_FOUND: {
+    status: 404,
+    id: 'Peringatan "{alertId}" tidak ditemukan di desa ini',
+    en: 'Alert "{alertId}" not found in this village',
+  },
+  LUMBUNG_ERR_METRIC_UNKNOWN: {
+    status: 404,
+    id: 'Besaran "{metric}" tidak dikenal',
+    en: 'Unknown metric "{metric}"',
+  },
+  LUMBUNG_ERR_CONFLICT: {
+    status: 409,
+    id: 'Tidak bisa: {detail}',
+    en: 'Not possible: {detail}',
+  },
+  LUMBUNG_ERR_RATE_LIMITED: {
+    status: 429,
+    id: 'Terlalu banyak permintaan; coba lagi sebentar lagi',
+    en: 'Too many requests; try again shortly',
+  },
+  LUMBUNG_ERR_STORE_UNAVAILABLE: {
+    status: 503,
+    id: 'Penyimpanan data sensor sedang tidak tersedia; coba lagi',
+    en: 'The time-series store is unavailable; try again',
+  },
+  LUMBUNG_ERR_INTERNAL: {
+    status: 500,
+    id: 'Terjadi kesalahan di server (nomor kejadian {requestId})',
+    en: 'Something went wrong on the server (incident {requestId})',
+  },
+} as const satisfies Record<string, { status: number; id: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type Language = 'id' | 'en';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    super(format(ERRORS[code].en, params));
+    this.name = 'ApiFailure';
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  messageIn(lang: Language): string {
+    return format(ERRORS[this.code][lang], this.params);
+  }
+}
+
+function format(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/**
+ * The language of a response from `Accept-Language` (RFC 9110 §12.5.4): the first of `id`/`en` by
+ * quality; Bahasa Indonesia when neither is asked for, as the interface is Indonesian first.
+ */
+export function negotiateLanguage(header: string | undefined): Language {
+  if (!header) return 'id';
+  let best: { lang: Language; q: number } | undefined;
+  for (const part of header.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const primary = tag.split('-')[0];
+    if (primary !== 'id' && primary !== 'en' && primary !== 'in') continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    // `in` is the withdrawn ISO 639 code for Indonesian that old Android versions still send.
+    const lang: Language = primary === 'en' ? 'en' : 'id';
+    if (!best || q > best.q) best = { lang, q };
+  }
+  return best?.lang ?? 'id';
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app.ts';
+import { ApiFailure } from '../errors.ts';
+import type { LiveMessage } from '../live.ts';
+import { type Api, errors, requireVillage, VillageParams } from './common.ts';
+
+const PING_MS = 15_000;
+
+export async function streamRoutes(api: Api, deps: AppDeps): Promise<void> {
+  api.get(
+    '/villages/:villageId/stream',
+    {
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Live updates of a village as server-sent events',
+        description:
+          'Events: `readings` ({ readings: LatestReading[] }, the newest value per series, at most about once a second), `alert` (AlertRecord, on raise, clear, acknowledge and resolve), `device` (DeviceHealth, on a presence change). A comment line every 15 s keeps proxies from closing the connection.',
+        params: VillageParams,
+        response: { 200: z.string().describe('text/event-stream'), ...errors(400, 404, 503) },
+      },
+      // Compressing an event stream would hold events back in the compressor's buffer.
+      compress: false,
+    },
+    async (req, reply) => {
+      await requireVillage(deps.registry, req.params.villageId);
+      const raw = reply.raw;
+      const write = (m: LiveMessage) => raw.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
+      const unsubscribe = deps.live.subscribe(req.params.villageId, write);
+      if (!unsubscribe) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED');
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'content-language': req.lang,
+      });
+      raw.write(`retry: 5000\n: lumbung live ${req.params.villageId}\n\n`);
+      const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+      const close = () => {
+        clearInterval(ping);
+        unsubscribe();
+      };
+      raw.on('close', close);
+      raw.on('error', close);
+    },
+  );
+}

@@ -1,0 +1,22 @@
+import { env, type SettingsShape, setting } from '@lumbung/runtime';
+
+/** Settings of the cloud API (`lumbung cloud`, and the cloud part of `lumbung demo`). */
+export const cloudSettings = {
+  httpHost: setting('LUMBUNG_HTTP_HOST', env.string('0.0.0.0'), 'Address the API and dashboard listen on'),
+  httpPort: setting('LUMBUNG_HTTP_PORT', env.port(8080), 'Port of the API and dashboard (0 = any free port)'),
+  databaseUrl: setting(
+    'LUMBUNG_DATABASE_URL',
+    env.optionalString(),
+    'Registry database: a PostgreSQL URL (`postgresql://user@host:5432/db?schema=lumbung`), or a SQLite `file:` path; default SQLite `DATA_DIR/cloud.db`',
+  ),
+  gatewayToken: setting(
+    'LUMBUNG_GATEWAY_TOKEN',
+    env.optionalString(),
+    'Token the ingestion gateway presents to fetch its provisioning from the cloud (the demo makes one)',
+  ),
+  dashboardDir: setting(
+    'LUMBUNG_DASHBOARD_DIR',
+    env.optionalString(),
+    'Directory of the built dashboard served at `/`; default the `dashboards/dist` of this installation',
+  ),
+} satisfies SettingsShape;
