@@ -6,5 +6,6 @@ export * from './log.ts';
 export * from './metrics.ts';
 export * from './mqtt-guard.ts';
 export * from './net.ts';
+export * from './provisioning-sync.ts';
 export * from './secrets.ts';
 export * from './wait.ts';
