@@ -6,8 +6,16 @@ type Command = { summary: string; load: () => Promise<(argv: string[]) => Promis
 
 const COMMANDS: Record<string, Command> = {
   demo: {
-    summary: 'gateway, village box and simulated village in one process (what `npm start` runs)',
+    summary: 'cloud API and dashboard, gateway, village box and simulated village in one process (`npm start`)',
     load: async () => (await import('./commands/demo.ts')).demo,
+  },
+  cloud: {
+    summary: 'cloud API, dashboard, registry and the ingestion gateway',
+    load: async () => (await import('./commands/cloud.ts')).cloud,
+  },
+  migrate: {
+    summary: 'apply the registry database migrations',
+    load: async () => (await import('./commands/migrate.ts')).migrate,
   },
   sim: {
     summary: 'device simulator for a village scenario',

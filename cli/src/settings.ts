@@ -42,7 +42,9 @@ export const cliSettings = {
 
 /** Every setting of every component, for `lumbung config` and the README table. */
 export async function allSettings(): Promise<Record<string, SettingsShape>> {
-  return { 'demo/cli': cliSettings, gateway: gatewaySettings, edge: edgeSettings };
+  // Loaded here only: a village box process must not load the cloud's packages with its settings.
+  const { cloudSettings } = await import('@lumbung/cloud');
+  return { 'demo/cli': cliSettings, cloud: cloudSettings, gateway: gatewaySettings, edge: edgeSettings };
 }
 
 /** The store URL: LUMBUNG_TSDB_URL or the embedded DuckDB file in the data dir. */
