@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEMO_SCENARIO_PATH, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
+import { createLogger, EventBus, hashSecret } from '@lumbung/runtime';
+import { defaultCatalogue, type Scenario } from '@lumbung/schemas';
+import { DuckDbStore, type StoredReading } from '@lumbung/store';
+import { type App, buildApp } from '../src/app.ts';
+import { IngestBridge, type IngestEvents } from '../src/ingest.ts';
+import { LiveHub } from '../src/live.ts';
+import { openRegistry, type Registry, seedFromScenario } from '../src/registry/index.ts';
+import { Telemetry } from '../src/telemetry.ts';
+
+export const EDGE_ID = 'box-kel-taman';
+export const EDGE_SECRET = 'edge-secret-for-tests';
+export const GATEWAY_TOKEN = 'gateway-token-for-tests';
+/** The fixture's clock: readings run up to here. */
+export const NOW = Date.parse('2026-11-20T12:00:00Z');
+export const HISTORY_DAYS = 3;
+
+export interface Fixture {
+  app: App;
+  registry: Registry;
+  store: DuckDbStore;
+  live: LiveHub;
+  bridge: IngestBridge;
+  events: EventBus<IngestEvents>;
+  scenario: Scenario;
+  readings: StoredReading[];
+  close(): Promise<void>;
+}
+
+/** Readings the simulator makes for the demo village over the fixture's history, as the store keeps them. */
+export function villageReadings(scenario: Scenario, from: number, to: number): StoredReading[] {
+  const out: StoredReading[] = [];
+  for (const e of iterateReadings(scenario, { from, to })) {
+    const { readings, battery, rssi } = e.payload;
+    const all: Record<string, number> = { ...readings };
+    if (battery !== undefined) all.battery = battery;
+    if (rssi !== undefined) all.rssi = rssi;
+    for (const [metric, value] of Object.entries(all))
+      out.push({ villageId: scenario.village.id, deviceId: e.deviceId, metric, ts: e.ts, value, tsSource: 'device' });
+  }
+  return out;
+}
+
+/**
+ * The cloud app on a real registry database (SQLite file or a PostgreSQL schema) and a real DuckDB store,
+ * with the demo village registered and three days of its simulated readings stored.
+ */
+export async function createFixture(db: { url: string | undefined; dataDir: string }): Promise<Fixture> {
+  const scenario = await loadScenario(DEMO_SCENARIO_PATH);
+  const dir = await mkdtemp(path.join(tmpdir(), 'lumbung-cloud-'));
+  const store = new DuckDbStore({ path: path.join(dir, 'tsdb.duckdb') });
+  await store.start();
+  const readings = villageReadings(scenario, NOW - HISTORY_DAYS * 86_400_000, NOW);
+  await store.write(readings);
+  const registry = openRegistry({ url: db.url, dataDir: db.dataDir });
+  await registry.start();
+  await seedFromScenario(registry, scenario, {
+    edgeId: EDGE_ID,
+    edgeName: 'Kotak desa Taman',
+    edgeSecretHash: hashSecret(EDGE_SECRET),
+    deviceSecretHashes: Object.fromEntries(scenario.devices.map((d) => [d.id, hashSecret(`secret-${d.id}`)])),
+  });
+  const logger = createLogger('cloud-test', 'silent');
+  const telemetry = new Telemetry(registry, store, defaultCatalogue, { now: () => NOW });
+  const live = new LiveHub({ flushMs: 50 });
+  await live.start();
+  const events = new EventBus<IngestEvents>();
+  const bridge = new IngestBridge({
+    subscribe: (e, l) => events.on(e, l),
+    registry,
+    telemetry,
+    live,
+    logger,
+    now: () => NOW,
+  });
+  await bridge.start();
+  const app = await buildApp({
+    registry,
+    store,
+    telemetry,
+    live,
+    catalogue: defaultCatalogue,
+    version: '0.0.0-test',
+    gatewayTokenHash: hashSecret(GATEWAY_TOKEN),
+    logger,
+    now: () => NOW,
+  });
+  await app.ready();
+  return {
+    app,
+    registry,
+    store,
+    live,
+    bridge,
+    events,
+    scenario,
+    readings,
+    close: async () => {
+      await live.stop();
+      await app.close();
+      await bridge.stop();
+      await registry.stop();
+      await store.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
