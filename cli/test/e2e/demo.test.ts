@@ -22,7 +22,9 @@ describe('lumbung demo', () => {
   it('backfills, stores readings, stops cleanly and restarts on the same data', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'lumbung-demo-'));
     const edgeOps = await freePort();
+    const http = await freePort();
     const env = {
+      LUMBUNG_HTTP_PORT: String(http),
       LUMBUNG_DATA_DIR: dir,
       LUMBUNG_DEMO_BACKFILL_DAYS: '0.25',
       LUMBUNG_MQTT_PORT: '0',
@@ -40,6 +42,20 @@ describe('lumbung demo', () => {
     await waitFor('the village box to forward its queue', async () => {
       const q = (await (await fetch(`http://127.0.0.1:${edgeOps}/queue`)).json()) as { readings: number };
       return q.readings === 0 || undefined;
+    });
+    // The cloud serves the village from the registry and the store the gateway writes to.
+    const api = `http://127.0.0.1:${http}/api/v1`;
+    const villages = (await (await fetch(`${api}/villages`)).json()) as { id: string; devices: number }[];
+    expect(villages).toEqual([expect.objectContaining({ id: 'kel-taman', devices: 8 })]);
+    const latest = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`)).json()) as {
+      metric: string;
+      ts: number;
+    }[];
+    expect(latest.map((r) => r.metric)).toContain('air_temperature');
+    expect(Math.max(...latest.map((r) => r.ts))).toBeGreaterThan(Date.now() - 5 * 60_000);
+    await waitFor('device presence forwarded to the cloud', async () => {
+      const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+      return health.every((h) => h.state === 'online') || undefined;
     });
     expect(await demo.stop()).toBe(0);
     // A quarter day of the egg room (one reading a minute) and the live minutes since: all in the store.
