@@ -1,4 +1,14 @@
-import { type Component, createLogger, EventBus, type HealthReport, type Logger, OpsServer } from '@lumbung/runtime';
+import { join } from 'node:path';
+import {
+  type Component,
+  createLogger,
+  EventBus,
+  type HealthReport,
+  type Logger,
+  OpsServer,
+  ProvisioningSync,
+  type ProvisioningSyncState,
+} from '@lumbung/runtime';
 import { defaultCatalogue, EdgeProvisioning, MAX_BATCH_READINGS, type MetricCatalogue } from '@lumbung/schemas';
 import type Database from 'better-sqlite3';
 import { AlertLog } from './alerts.ts';
@@ -8,15 +18,33 @@ import { DeviceBroker } from './devices.ts';
 import type { EdgeEvents, UplinkState } from './events.ts';
 import { type DevicePresence, emptyPresence, Ingest } from './ingest.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
+import { PresenceForwarder } from './presence.ts';
 import { ReadingQueue } from './queue.ts';
 import { RuleEngine } from './rules.ts';
 import { UPLINK_DEFAULTS, Uplink, type UplinkOptions } from './uplink.ts';
 
+/** Where a box pulls its provisioning from: `GET {url}/api/v1/provisioning/edge`, HTTP Basic edgeId:secret. */
+export interface EdgeCloudOptions {
+  /** Base URL of the cloud API, e.g. http://cloud:8080. */
+  url: string;
+  /** The edge's secret (the same as at the gateway). */
+  secret: string;
+  /** How often to ask for changes. Default 15 s: a revoked device is cut off within that (the access issue asks 60 s). */
+  intervalMs?: number;
+  /** The last good copy, for starts while the cloud is unreachable. Default `<dataDir>/provisioning.json`. */
+  cacheFile?: string;
+  /** Per request. Default 5 s. */
+  timeoutMs?: number;
+}
+
 export interface EdgeOptions {
-  villageId: string;
+  /** Required with `provisioning`; with `cloud` it may be left out (taken from the cloud's answer) or is checked. */
+  villageId?: string;
   edgeId: string;
-  /** Devices (hashed secrets) and threshold rules; replace at run time with setProvisioning(). */
-  provisioning: EdgeProvisioning;
+  /** Devices (hashed secrets) and threshold rules; replace at run time with setProvisioning(). Or `cloud`. */
+  provisioning?: EdgeProvisioning;
+  /** Pull the provisioning from the cloud registry when started, keep it cached, apply its changes live. */
+  cloud?: EdgeCloudOptions;
   /** Holds edge.db (queue, dead letters, alert log). */
   dataDir: string;
   /** Device broker. port 0 = ephemeral (read `edge.mqttPort`). Defaults: 0.0.0.0:1883. */
@@ -43,6 +71,8 @@ export interface EdgeOptions {
   logger?: Logger;
   /** How long stop() waits for in-flight batches to be acknowledged. Default 1000 ms. */
   stopDrainMs?: number;
+  /** Device online/offline changes are gathered this long before they are forwarded. Default 1000 ms. */
+  presenceDelayMs?: number;
 }
 
 export interface EdgeCounters {
@@ -70,6 +100,8 @@ interface Running {
   broker: DeviceBroker;
   uplink: Uplink | undefined;
   ops: OpsServer | undefined;
+  presence: PresenceForwarder | undefined;
+  sync: ProvisioningSync<EdgeProvisioning> | undefined;
 }
 
 /**
@@ -80,7 +112,9 @@ export class Edge implements Component {
   readonly events = new EventBus<EdgeEvents>();
   readonly metrics: EdgeMetrics;
   #run: Running | undefined;
-  #provisioning: EdgeProvisioning;
+  #provisioning: EdgeProvisioning | undefined;
+  /** The village this box serves: from the options, or learned from the first provisioning. */
+  #villageId: string | undefined;
   #stopping: Promise<void> | undefined;
   readonly #now: () => number;
   readonly #log: Logger;
@@ -99,6 +133,7 @@ export class Edge implements Component {
 
   constructor(private readonly opts: EdgeOptions) {
     this.#provisioning = opts.provisioning;
+    this.#villageId = opts.villageId;
     const clock = opts.clock;
     this.#now = clock ? () => clock.now() : Date.now;
     this.#log = opts.logger ?? createLogger('edge');
@@ -141,8 +176,14 @@ export class Edge implements Component {
     return this.#run.uplink?.state ?? 'disabled';
   }
 
-  get provisioning(): EdgeProvisioning {
+  /** The provisioning in use; with `cloud`, undefined until start() fetched it. */
+  get provisioning(): EdgeProvisioning | undefined {
     return this.#provisioning;
+  }
+
+  /** The village served (with `cloud` and no `villageId` option: known after start()). */
+  get villageId(): string | undefined {
+    return this.#villageId;
   }
 
   /** Live counts since start (the same numbers as /metrics, for the CLI). */
@@ -165,11 +206,13 @@ export class Edge implements Component {
     };
   }
 
-  #checkProvisioning(p: EdgeProvisioning): EdgeProvisioning {
+  #checkProvisioning(p: unknown): EdgeProvisioning {
     const parsed = EdgeProvisioning.parse(p);
-    if (parsed.villageId !== this.opts.villageId || parsed.edgeId !== this.opts.edgeId) {
+    // The queue, the rules' state and the uplink topics are bound to one village: a box never moves while running.
+    const village = this.#villageId ?? parsed.villageId;
+    if (parsed.villageId !== village || parsed.edgeId !== this.opts.edgeId) {
       throw new Error(
-        `provisioning is for ${parsed.villageId}/${parsed.edgeId}, this edge is ${this.opts.villageId}/${this.opts.edgeId}`,
+        `provisioning is for ${parsed.villageId}/${parsed.edgeId}, this edge is ${village}/${this.opts.edgeId}`,
       );
     }
     const foreign = parsed.devices.find((d) => d.villageId !== parsed.villageId);
@@ -181,18 +224,34 @@ export class Edge implements Component {
   async start(): Promise<void> {
     if (this.#run) throw new Error('edge already started');
     const o = this.opts;
-    const prov = this.#checkProvisioning(this.#provisioning);
-    this.#provisioning = prov;
+    let sync: ProvisioningSync<EdgeProvisioning> | undefined;
+    if (o.cloud) {
+      sync = this.#cloudSync(o.cloud);
+      this.#provisioning = await sync.start();
+    } else if (this.#provisioning) {
+      this.#provisioning = this.#checkProvisioning(this.#provisioning);
+    } else throw new Error('EdgeOptions: give the provisioning, or the cloud to fetch it from');
+    const prov = this.#provisioning;
+    const villageId = prov.villageId;
+    this.#villageId = villageId;
     const batchMax = Math.min(
       MAX_BATCH_READINGS,
       Math.max(100, o.uplink?.batchMaxReadings ?? UPLINK_DEFAULTS.batchMaxReadings),
     );
-    const { db, epoch } = openEdgeDb(o.dataDir, o.sync ?? 'full');
+    let opened: ReturnType<typeof openEdgeDb>;
+    try {
+      opened = openEdgeDb(o.dataDir, o.sync ?? 'full');
+    } catch (err) {
+      await sync?.stop();
+      throw err;
+    }
+    const { db, epoch } = opened;
     const started: { close(): Promise<void> | void }[] = [{ close: () => void db.close() }];
+    if (sync) started.unshift({ close: () => sync.stop() });
     try {
       const queue = new ReadingQueue(db, epoch, batchMax);
       queue.load();
-      const rules = new RuleEngine(db, o.villageId, o.edgeId);
+      const rules = new RuleEngine(db, villageId, o.edgeId);
       rules.load();
       rules.setRules(prov.rules);
       const alerts = new AlertLog(db, o.alertLogMax ?? 10_000);
@@ -213,7 +272,7 @@ export class Edge implements Component {
         logger: this.#log,
         catalogue: o.catalogue ?? defaultCatalogue,
         now: this.#now,
-        villageId: o.villageId,
+        villageId,
         edgeId: o.edgeId,
         deadLetterMax: o.deadLetterMax ?? 10_000,
         budgetBytes: this.#budget,
@@ -236,7 +295,18 @@ export class Edge implements Component {
       await broker.start();
       started.unshift(broker);
       let ops: OpsServer | undefined;
-      const run: Running = { db, queue, rules, alerts, ingest, broker, uplink: undefined, ops: undefined };
+      const run: Running = {
+        db,
+        queue,
+        rules,
+        alerts,
+        ingest,
+        broker,
+        uplink: undefined,
+        ops: undefined,
+        presence: undefined,
+        sync,
+      };
       if (o.ops !== false) {
         ops = new OpsServer({
           host: o.ops?.host ?? '127.0.0.1',
@@ -262,7 +332,7 @@ export class Edge implements Component {
         uplink = new Uplink(
           { ...o.uplink, batchMaxReadings: batchMax },
           {
-            villageId: o.villageId,
+            villageId,
             edgeId: o.edgeId,
             queue,
             alerts,
@@ -273,15 +343,31 @@ export class Edge implements Component {
           },
         );
         run.uplink = uplink;
+        const link = uplink;
+        // Before the uplink connects: its first 'online' sends the snapshot.
+        run.presence = new PresenceForwarder({
+          events: this.events,
+          presence: ingest.presence,
+          devices: () => this.#provisioning?.devices ?? [],
+          send: (body) => link.publishPresence(body),
+          now: this.#now,
+          delayMs: o.presenceDelayMs ?? 1000,
+          logger: this.#log,
+        });
+        run.presence.start();
+        started.unshift({ close: () => run.presence?.stop() });
         uplink.start();
       }
       this.#run = run;
+      // A change the cloud served while the box was starting is applied now that there is a broker to apply it to.
+      if (this.#provisioning !== prov) this.setProvisioning(this.#provisioning);
       this.#log.info(
         {
           mqttPort: broker.port,
           opsPort: ops?.port,
           queueReadings: queue.readings,
           uplink: o.uplink?.url ?? 'disabled',
+          provisioning: sync ? sync.state.source : 'local',
         },
         'edge started',
       );
@@ -290,6 +376,25 @@ export class Edge implements Component {
       for (const u of this.#unsubscribe.splice(0)) u();
       throw err;
     }
+  }
+
+  #cloudSync(c: EdgeCloudOptions): ProvisioningSync<EdgeProvisioning> {
+    return new ProvisioningSync<EdgeProvisioning>({
+      url: `${c.url.replace(/\/+$/, '')}/api/v1/provisioning/edge`,
+      setting: 'LUMBUNG_CLOUD_URL',
+      headers: { authorization: `Basic ${Buffer.from(`${this.opts.edgeId}:${c.secret}`).toString('base64')}` },
+      parse: (json) => this.#checkProvisioning(json),
+      cacheFile: c.cacheFile ?? join(this.opts.dataDir, 'provisioning.json'),
+      intervalMs: c.intervalMs ?? 15_000,
+      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
+      logger: this.#log,
+      now: this.#now,
+      onChange: (p) => {
+        if (this.#run) this.setProvisioning(p);
+        else this.#provisioning = p;
+      },
+      onResult: (result) => this.metrics.provisioningFetches.inc({ result }),
+    });
   }
 
   #countEvents() {
@@ -329,20 +434,29 @@ export class Edge implements Component {
     return { disconnected };
   }
 
+  /** Where the provisioning comes from and how its last fetch went (undefined without `cloud`). */
+  get provisioningSync(): ProvisioningSyncState | undefined {
+    return this.#run?.sync?.state;
+  }
+
   health(): HealthReport {
     const run = this.#run;
     if (!run) return { status: 'down', reason: 'not started' };
     const uplink = this.uplinkState;
     const q = run.queue;
     const nearlyFull = q.bytes > this.#budget * 0.8;
-    const status = uplink === 'online' || uplink === 'disabled' ? (nearlyFull ? 'degraded' : 'ok') : 'degraded';
+    // A failing provisioning fetch leaves the box working on its last copy, but revocations no longer reach it.
+    const stale = run.sync?.failing === true;
+    const status =
+      (uplink === 'online' || uplink === 'disabled') && !nearlyFull && !stale ? 'ok' : ('degraded' as const);
     return {
       status,
-      villageId: this.opts.villageId,
+      villageId: this.#villageId,
       edgeId: this.opts.edgeId,
       uplink,
+      provisioning: run.sync ? run.sync.state : { source: 'local' },
       devicesConnected: run.broker.connectedDevices,
-      devicesProvisioned: this.#provisioning.devices.length,
+      devicesProvisioned: this.#provisioning?.devices.length ?? 0,
       queue: this.queueStats(),
       deadLetters: run.ingest.deadLetterRows,
       alertsPending: run.alerts.pending,
@@ -364,7 +478,7 @@ export class Edge implements Component {
   /** Presence of every provisioned device: connected, last reported status, last seen, battery, rssi. */
   devices(): DevicePresence[] {
     const run = this.#run;
-    return this.#provisioning.devices.map(
+    return (this.#provisioning?.devices ?? []).map(
       (d) => run?.ingest.presence.get(d.deviceId) ?? emptyPresence(d.deviceId, d.siteId),
     );
   }
@@ -388,10 +502,14 @@ export class Edge implements Component {
   async #stop(): Promise<void> {
     const run = this.#run;
     if (!run) return;
+    await run.sync?.stop();
     await run.broker.stopListening();
     run.ingest.flush();
     await run.broker.close();
     run.ingest.close();
+    // The devices the box just disconnected are reported offline while the uplink is still there.
+    run.presence?.flush();
+    run.presence?.stop();
     await run.uplink?.stop(this.opts.stopDrainMs ?? 1000);
     await run.ops?.stop();
     run.db.close();

@@ -97,6 +97,17 @@ export function createEdgeMetrics(read: {
       help: 'Alerts acknowledged by the gateway',
       registers: r,
     }),
+    presenceForwarded: new Counter({
+      name: `${p}presence_forwarded_total`,
+      help: 'Device online/offline states acknowledged by the gateway (changes and snapshots)',
+      registers: r,
+    }),
+    provisioningFetches: new Counter({
+      name: `${p}provisioning_fetches_total`,
+      help: 'Provisioning requests to the cloud, by result (changed, unchanged, unauthorized, forbidden, invalid, unreachable, http_error)',
+      labelNames: ['result'] as const,
+      registers: r,
+    }),
     uplinkReconnects: new Counter({
       name: `${p}uplink_reconnects_total`,
       help: 'Uplink connection attempts after a loss',

@@ -1,20 +1,30 @@
 import { readFileSync } from 'node:fs';
-import { type ConfigOf, env, readSettingFile, setting } from '@lumbung/runtime';
+import { ConfigError, type ConfigOf, env, readSettingFile, setting } from '@lumbung/runtime';
 import { EdgeProvisioning } from '@lumbung/schemas';
 import { z } from 'zod';
-import type { EdgeOptions } from './edge.ts';
+import type { EdgeCloudOptions, EdgeOptions } from './edge.ts';
 
 /** Settings of the village box (`loadConfig(edgeSettings)`); the README table is generated from these. */
 export const edgeSettings = {
+  cloudUrl: setting(
+    'LUMBUNG_CLOUD_URL',
+    env.optionalString().pipe(z.url({ protocol: /^https?$/ }).optional()),
+    'Base URL of the cloud API (e.g. http://cloud:8080); when set, provisioning is pulled from the cloud registry and cached in DATA_DIR/<component>/provisioning.json instead of read from a file',
+  ),
+  provisioningIntervalS: setting(
+    'LUMBUNG_PROVISIONING_INTERVAL_S',
+    env.int(15, 1),
+    'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
+  ),
   provisioningFile: setting(
     'LUMBUNG_EDGE_PROVISIONING',
     z.string().default('./edge-provisioning.json'),
-    'Path of the EdgeProvisioning JSON (village, edge, devices with hashed secrets, threshold rules)',
+    'Path of the EdgeProvisioning JSON (village, edge, devices with hashed secrets, threshold rules); not read when LUMBUNG_CLOUD_URL is set',
   ),
   edgeId: setting(
     'LUMBUNG_EDGE_ID',
     env.optionalString(),
-    'Village box id; must match the provisioning file (default: taken from it)',
+    'Village box id; must match the provisioning file (default: taken from it); required with LUMBUNG_CLOUD_URL',
   ),
   dataDir: setting(
     'LUMBUNG_DATA_DIR',
@@ -37,7 +47,7 @@ export const edgeSettings = {
   edgeSecret: setting(
     'LUMBUNG_EDGE_SECRET',
     env.optionalString(),
-    'Secret of this village box at the gateway (MQTT password)',
+    'Secret of this village box at the gateway (MQTT password) and at the cloud API (provisioning)',
   ),
   uplinkCaFile: setting(
     'LUMBUNG_UPLINK_CA_FILE',
@@ -108,20 +118,49 @@ export function loadProvisioningFile(path: string): EdgeProvisioning {
   return parsed.data;
 }
 
-/** Edge options from loaded settings and a provisioning (files named by the settings are read here). */
-export function edgeOptionsFromConfig(
-  c: EdgeConfig,
-  provisioning: EdgeProvisioning = loadProvisioningFile(c.provisioningFile),
-): EdgeOptions {
-  if (c.edgeId !== undefined && c.edgeId !== provisioning.edgeId) {
-    throw new Error(`LUMBUNG_EDGE_ID: ${c.edgeId} does not match the provisioning's edge ${provisioning.edgeId}`);
+/**
+ * Edge options from loaded settings (files named by the settings are read here). With LUMBUNG_CLOUD_URL the box
+ * takes its provisioning from the cloud when it starts (`cloud`); a `provisioning` passed here then only names the
+ * village and edge the cloud's answer must match. Without it, the provisioning is the one passed or the file.
+ */
+export function edgeOptionsFromConfig(c: EdgeConfig, provisioning?: EdgeProvisioning): EdgeOptions {
+  if (c.cloudUrl) return { ...common(c, cloudIdentity(c, provisioning)), cloud: cloudOptions(c) };
+  const p = provisioning ?? loadProvisioningFile(c.provisioningFile);
+  if (c.edgeId !== undefined && c.edgeId !== p.edgeId) {
+    throw new ConfigError('LUMBUNG_EDGE_ID', `${c.edgeId} does not match the provisioning's edge ${p.edgeId}`);
   }
+  return { ...common(c, { villageId: p.villageId, edgeId: p.edgeId }), provisioning: p };
+}
+
+function cloudIdentity(c: EdgeConfig, p: EdgeProvisioning | undefined): { villageId?: string; edgeId: string } {
+  const edgeId = c.edgeId ?? p?.edgeId;
+  if (edgeId === undefined)
+    throw new ConfigError(
+      'LUMBUNG_EDGE_ID',
+      'is required with LUMBUNG_CLOUD_URL (the box logs in to the cloud with it)',
+    );
+  if (p && p.edgeId !== edgeId)
+    throw new ConfigError('LUMBUNG_EDGE_ID', `${edgeId} does not match the provisioning's edge ${p.edgeId}`);
+  return p ? { villageId: p.villageId, edgeId } : { edgeId };
+}
+
+function cloudOptions(c: EdgeConfig): EdgeCloudOptions {
+  if (c.edgeSecret === undefined)
+    throw new ConfigError(
+      'LUMBUNG_EDGE_SECRET',
+      'is required with LUMBUNG_CLOUD_URL (the box logs in to the cloud with it)',
+    );
+  return { url: c.cloudUrl as string, secret: c.edgeSecret, intervalMs: c.provisioningIntervalS * 1000 };
+}
+
+function common(
+  c: EdgeConfig,
+  id: { villageId?: string; edgeId: string },
+): Omit<EdgeOptions, 'provisioning' | 'cloud'> {
   const file = (name: string, path: string | undefined) =>
     path === undefined ? undefined : readSettingFile(name, path);
   return {
-    villageId: provisioning.villageId,
-    edgeId: provisioning.edgeId,
-    provisioning,
+    ...id,
     dataDir: `${c.dataDir.replace(/\/+$/, '')}/edge`,
     mqtt: { host: c.mqttHost, port: c.mqttPort },
     ops: { host: c.opsHost, port: c.opsPort },
@@ -129,7 +168,7 @@ export function edgeOptionsFromConfig(
       ? {
           uplink: {
             url: c.uplinkUrl,
-            username: provisioning.edgeId,
+            username: id.edgeId,
             ...(c.edgeSecret !== undefined ? { password: c.edgeSecret } : {}),
             ...(c.uplinkCaFile ? { ca: file('LUMBUNG_UPLINK_CA_FILE', c.uplinkCaFile) } : {}),
             ...(c.uplinkCertFile ? { cert: file('LUMBUNG_UPLINK_CERT_FILE', c.uplinkCertFile) } : {}),

@@ -1,5 +1,11 @@
 import type { EventBus, Logger } from '@lumbung/runtime';
-import { type AlertBatch, type EdgeStatusPayload, edgeTopic, encodeBatch } from '@lumbung/schemas';
+import {
+  type AlertBatch,
+  type DevicePresenceBatch,
+  type EdgeStatusPayload,
+  edgeTopic,
+  encodeBatch,
+} from '@lumbung/schemas';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { AlertLog } from './alerts.ts';
 import type { EdgeEvents, UplinkState } from './events.ts';
@@ -86,6 +92,7 @@ export class Uplink {
       batch: edgeTopic(d.villageId, d.edgeId, 'batch'),
       alerts: edgeTopic(d.villageId, d.edgeId, 'alerts'),
       status: edgeTopic(d.villageId, d.edgeId, 'status'),
+      devices: edgeTopic(d.villageId, d.edgeId, 'devices'),
     };
   }
 
@@ -274,6 +281,21 @@ export class Uplink {
       this.d.metrics.alertsForwarded.inc(next.alerts.length);
       this.forwardAlerts();
     });
+  }
+
+  /**
+   * Publishes the presence of devices (QoS 1). Returns false when not connected: nothing is kept for later, the
+   * snapshot sent after the next connect carries the newest state of every device.
+   */
+  publishPresence(body: DevicePresenceBatch): boolean {
+    const client = this.#client;
+    if (this.#state !== 'online' || !client) return false;
+    const gen = this.#gen;
+    client.publish(this.#topics.devices, JSON.stringify(body), { qos: 1 }, (err) => {
+      if (gen !== this.#gen || err) return;
+      this.d.metrics.presenceForwarded.inc(body.devices.length);
+    });
+    return true;
   }
 
   /**

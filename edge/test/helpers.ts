@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { generateSecret, hashSecret, waitFor as runtimeWaitFor } from '@lumbung/runtime';
 import {
   type AlertBatch,
+  type DevicePresenceBatch,
   decodeBatch,
   type EdgeProvisioning,
   type ThresholdRule,
@@ -112,6 +113,8 @@ export class FakeGateway {
   arrivals: { batchId: string; dup: boolean; batch: UplinkBatch }[] = [];
   alerts: AlertBatch[] = [];
   statuses: string[] = [];
+  /** device presence messages (`.../devices`), never held */
+  presence: DevicePresenceBatch[] = [];
   hold = false;
   #held: (() => void)[] = [];
   #broker: Aedes | undefined;
@@ -155,10 +158,13 @@ export class FakeGateway {
             this.alerts.push(JSON.parse(packet.payload.toString()) as AlertBatch);
           } else if (packet.topic.endsWith('/status')) {
             this.statuses.push(packet.payload.toString());
+          } else if (packet.topic.endsWith('/devices')) {
+            this.presence.push(JSON.parse(packet.payload.toString()) as DevicePresenceBatch);
           }
           cb(null);
         };
-        if (this.hold && !packet.topic.endsWith('/status')) this.#held.push(record);
+        if (this.hold && !packet.topic.endsWith('/status') && !packet.topic.endsWith('/devices'))
+          this.#held.push(record);
         else record();
       },
     });

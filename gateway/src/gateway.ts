@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import {
   type Component,
@@ -8,12 +9,15 @@ import {
   type HealthReport,
   type Logger,
   OpsServer,
+  ProvisioningSync,
+  type ProvisioningSyncState,
   verifySecret,
 } from '@lumbung/runtime';
 import {
   type Alert,
   AlertBatch,
   BatchDecodeError,
+  DevicePresenceBatch,
   defaultCatalogue,
   type EdgeCredential,
   EdgeStatusPayload,
@@ -30,9 +34,24 @@ import { GatewayMetrics } from './metrics.ts';
 import { RecentWindow } from './window.ts';
 import { GroupCommitWriter, type WriteGroup } from './writer.ts';
 
+/** Where the gateway pulls its edges from: `GET {url}/api/v1/provisioning/gateway`, `Authorization: Bearer <token>`. */
+export interface GatewayCloudOptions {
+  /** Base URL of the cloud API, e.g. http://cloud:8080. */
+  url: string;
+  token: string;
+  /** How often to ask for changes. Default 15 s. */
+  intervalMs?: number;
+  /** The last good copy, for starts while the cloud is unreachable. Default `<dataDir>/provisioning.json`. */
+  cacheFile?: string;
+  /** Per request. Default 5 s. */
+  timeoutMs?: number;
+}
+
 export interface GatewayOptions {
-  /** The village boxes allowed to connect; replace at run time with `setProvisioning()`. */
-  provisioning: GatewayProvisioning;
+  /** The village boxes allowed to connect; replace at run time with `setProvisioning()`. Or `cloud`. */
+  provisioning?: GatewayProvisioning;
+  /** Pull the edges from the cloud registry when started, keep them cached, apply their changes live. */
+  cloud?: GatewayCloudOptions;
   /** Where readings go. The gateway starts nothing on it and never stops it: the caller owns the store. */
   store: TimeSeriesStore;
   /** Directory of the gateway's own SQLite file (`gateway.sqlite`). */
@@ -97,6 +116,16 @@ export interface EdgeStatusEvent {
   at: number;
 }
 
+/** Online/offline of devices as their village box reported them (`.../edges/{edgeId}/devices`). */
+export interface DevicePresenceEvent {
+  villageId: string;
+  edgeId: string;
+  /** `ts`: the box's clock when the state began. */
+  devices: { deviceId: string; state: 'online' | 'offline'; ts: number }[];
+  /** Receipt at the gateway. */
+  at: number;
+}
+
 export interface WriteEvent {
   batches: number;
   readings: number;
@@ -110,6 +139,7 @@ export type GatewayEvents = {
   'dead-letter': DeadLetterEvent;
   alert: { alert: Alert; edgeId: string };
   'edge-status': EdgeStatusEvent;
+  'device-presence': DevicePresenceEvent;
   write: WriteEvent;
   'write-failed': { error: string; attempt: number; willRetry: boolean };
 };
@@ -181,6 +211,7 @@ export class Gateway implements Component {
   #ops: OpsServer | undefined;
   #writer: GroupCommitWriter<Entry> | undefined;
   #pruneTimer: NodeJS.Timeout | undefined;
+  #sync: ProvisioningSync<GatewayProvisioning> | undefined;
   #mqttPort = 0;
   #stopping = false;
   #lastWriteAt: number | null = null;
@@ -208,7 +239,37 @@ export class Gateway implements Component {
   async start(): Promise<void> {
     const o = this.opts;
     this.#stopping = false;
-    this.#applyProvisioning(GatewayProvisioning.parse(o.provisioning));
+    if (o.cloud) {
+      this.#sync = this.#cloudSync(o.cloud);
+      this.#applyProvisioning(await this.#sync.start());
+    } else if (o.provisioning) this.#applyProvisioning(GatewayProvisioning.parse(o.provisioning));
+    else throw new Error('GatewayOptions: give the provisioning, or the cloud to fetch it from');
+    try {
+      await this.#open();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  #cloudSync(c: GatewayCloudOptions): ProvisioningSync<GatewayProvisioning> {
+    return new ProvisioningSync<GatewayProvisioning>({
+      url: `${c.url.replace(/\/+$/, '')}/api/v1/provisioning/gateway`,
+      setting: 'LUMBUNG_CLOUD_URL',
+      headers: { authorization: `Bearer ${c.token}` },
+      parse: (json) => GatewayProvisioning.parse(json),
+      cacheFile: c.cacheFile ?? join(this.opts.dataDir, 'provisioning.json'),
+      intervalMs: c.intervalMs ?? 15_000,
+      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
+      logger: this.#log,
+      now: this.#now,
+      onChange: (p) => this.setProvisioning(p),
+      onResult: (result) => this.metrics.provisioningFetches.inc({ result }),
+    });
+  }
+
+  async #open(): Promise<void> {
+    const o = this.opts;
     this.#db = new GatewayDb(o.dataDir, {
       deadLetterMax: o.deadLetterMax ?? 10_000,
       alertLogMax: o.alertLogMax ?? 100_000,
@@ -311,6 +372,8 @@ export class Gateway implements Component {
    */
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.#sync?.stop();
+    this.#sync = undefined;
     const server = this.#server;
     this.#server = undefined;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
@@ -383,11 +446,19 @@ export class Gateway implements Component {
     }
   }
 
+  /** Where the provisioning comes from and how its last fetch went (undefined without `cloud`). */
+  get provisioningSync(): ProvisioningSyncState | undefined {
+    return this.#sync?.state;
+  }
+
   health(): HealthReport {
     const lastError = this.#writer?.lastError;
+    // A failing provisioning fetch keeps the last copy working, but a revoked edge is no longer cut off.
+    const stale = this.#sync?.failing === true;
     return {
-      status: !this.#broker ? 'down' : lastError ? 'degraded' : 'ok',
+      status: !this.#broker ? 'down' : lastError || stale ? 'degraded' : 'ok',
       component: 'gateway',
+      provisioning: this.#sync ? this.#sync.state : { source: 'local' },
       store: this.opts.store.name,
       mqttPort: this.#mqttPort,
       connectedEdges: this.#clients.size,
@@ -492,7 +563,7 @@ export class Gateway implements Component {
   #authorizeForward(_client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
     // Uplink is consumed in process, never forwarded: an edge subscribed to its own `#` must not get its batches back.
     const t = parseTopic(packet.topic);
-    if (t?.kind === 'edge' && (t.channel === 'batch' || t.channel === 'alerts')) return null;
+    if (t?.kind === 'edge' && (t.channel === 'batch' || t.channel === 'alerts' || t.channel === 'devices')) return null;
     return packet;
   }
 
@@ -521,7 +592,12 @@ export class Gateway implements Component {
         case 'alerts':
           packet.retain = false;
           this.#onAlerts(st, packet.topic, payload);
-          this.#ack(st, undefined, done);
+          this.#ack(st, undefined, done, undefined, false);
+          break;
+        case 'devices':
+          packet.retain = false;
+          this.#onDevicePresence(st, packet.topic, payload);
+          this.#ack(st, undefined, done, undefined, false);
           break;
         case 'status':
           this.#onStatus(st, packet.topic, payload);
@@ -701,6 +777,8 @@ export class Gateway implements Component {
     work: Promise<void> | undefined,
     done: (err?: Error | null) => void,
     receivedAt?: number,
+    /** Alerts and presence keep their place in the PUBACK order but are not batches. */
+    isBatch = true,
   ): void {
     const mine = work
       ? work.then(
@@ -711,7 +789,7 @@ export class Gateway implements Component {
     const p = st.ackTail
       .then(() => mine)
       .then((err) => {
-        if (!err) {
+        if (!err && isBatch) {
           this.metrics.batchesAcked.inc();
           if (receivedAt !== undefined) this.metrics.ackDelay.observe((this.#now() - receivedAt) / 1000);
         }
@@ -836,6 +914,29 @@ export class Gateway implements Component {
     if (mine.length > fresh.length)
       this.metrics.alertsReceived.inc({ result: 'duplicate' }, mine.length - fresh.length);
     for (const alert of fresh) this.#emit('alert', { alert, edgeId: edge.edgeId });
+  }
+
+  #onDevicePresence(st: ClientState, topic: string, payload: Buffer): void {
+    const edge = st.edge;
+    let parsed: ReturnType<typeof DevicePresenceBatch.safeParse> | undefined;
+    let problem: string | undefined;
+    try {
+      parsed = DevicePresenceBatch.safeParse(JSON.parse(payload.toString('utf8')));
+      if (!parsed.success) problem = parsed.error.issues[0]?.message ?? 'invalid';
+    } catch (err) {
+      problem = `not JSON: ${(err as Error).message}`;
+    }
+    if (!parsed?.success) {
+      this.#deadLetterPayload('invalid_presence', problem ?? 'invalid', edge, topic, payload, undefined, 0);
+      return;
+    }
+    const devices = parsed.data.devices;
+    let online = 0;
+    for (const d of devices) if (d.state === 'online') online++;
+    if (online > 0) this.metrics.devicePresence.inc({ state: 'online' }, online);
+    if (devices.length > online) this.metrics.devicePresence.inc({ state: 'offline' }, devices.length - online);
+    // Which devices belong to the edge's village is the registry's knowledge: the cloud checks the ids.
+    this.#emit('device-presence', { villageId: edge.villageId, edgeId: edge.edgeId, devices, at: this.#now() });
   }
 
   #onStatus(st: ClientState, topic: string, payload: Buffer): void {

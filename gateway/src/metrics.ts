@@ -107,6 +107,18 @@ export class GatewayMetrics {
     help: 'Subscriptions refused by the topic ACL',
     registers: [this.registry],
   });
+  readonly devicePresence = new Counter({
+    name: 'lumbung_gateway_device_presence_total',
+    help: 'Device online/offline states received from village boxes (changes and snapshots), by state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly provisioningFetches = new Counter({
+    name: 'lumbung_gateway_provisioning_fetches_total',
+    help: 'Provisioning requests to the cloud, by result (changed, unchanged, unauthorized, forbidden, invalid, unreachable, http_error)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly alertsReceived = new Counter({
     name: 'lumbung_gateway_alerts_received_total',
     help: 'Alerts received from village boxes, by result (stored, duplicate)',

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type ConfigOf, env, loadConfig, readSettingFile, setting } from '@lumbung/runtime';
+import { ConfigError, type ConfigOf, type EventBus, env, loadConfig, readSettingFile, setting } from '@lumbung/runtime';
 import { GatewayProvisioning } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
-import type { GatewayOptions } from './gateway.ts';
+import { z } from 'zod';
+import type { GatewayEvents, GatewayOptions } from './gateway.ts';
 
 /**
  * Settings of the cloud ingestion gateway. `lumbung config --markdown` renders them into the README's table;
@@ -37,10 +38,25 @@ export const gatewaySettings = {
     env.string('./data'),
     'Directory for local state; the gateway keeps gateway/gateway.sqlite (ack ledger, dead letters, alert log) there',
   ),
+  cloudUrl: setting(
+    'LUMBUNG_CLOUD_URL',
+    env.optionalString().pipe(z.url({ protocol: /^https?$/ }).optional()),
+    'Base URL of the cloud API (e.g. http://cloud:8080); when set, provisioning is pulled from the cloud registry and cached in DATA_DIR/<component>/provisioning.json instead of read from a file',
+  ),
+  gatewayToken: setting(
+    'LUMBUNG_GATEWAY_TOKEN',
+    env.optionalString(),
+    'Token the gateway presents to the cloud API (Authorization: Bearer) to fetch the edges; required with LUMBUNG_CLOUD_URL',
+  ),
+  provisioningIntervalS: setting(
+    'LUMBUNG_PROVISIONING_INTERVAL_S',
+    env.int(15, 1),
+    'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
+  ),
   provisioningFile: setting(
     'LUMBUNG_GATEWAY_PROVISIONING',
     env.optionalString(),
-    'Path to a JSON GatewayProvisioning file ({ "edges": [...] }) listing the village boxes allowed to connect',
+    'Path to a JSON GatewayProvisioning file ({ "edges": [...] }) listing the village boxes allowed to connect; not read when LUMBUNG_CLOUD_URL is set',
   ),
   writeMaxReadings: setting(
     'LUMBUNG_GATEWAY_WRITE_MAX_READINGS',
@@ -101,22 +117,45 @@ export function readGatewayProvisioning(path: string): GatewayProvisioning {
 
 /**
  * Gateway options from loaded settings (files named by the settings are read here). The caller owns the store
- * and passes it in, with the provisioning (default: the file named by LUMBUNG_GATEWAY_PROVISIONING).
+ * and passes it in, with the events bus if other features listen. The edges come from the cloud
+ * (LUMBUNG_CLOUD_URL, pulled when the gateway starts), or from `parts.provisioning`, or from the file named by
+ * LUMBUNG_GATEWAY_PROVISIONING.
  */
 export function gatewayOptionsFromConfig(
   c: GatewayConfig,
-  parts: { store: TimeSeriesStore; provisioning?: GatewayProvisioning },
+  parts: { store: TimeSeriesStore; provisioning?: GatewayProvisioning; events?: EventBus<GatewayEvents> },
 ): GatewayOptions {
-  const provisioning =
-    parts.provisioning ??
-    (c.provisioningFile
-      ? readGatewayProvisioning(c.provisioningFile)
-      : fail('LUMBUNG_GATEWAY_PROVISIONING', 'must name the edges file ({ "edges": [...] })'));
+  if (c.cloudUrl && parts.provisioning)
+    fail('LUMBUNG_CLOUD_URL', 'is set: the edges come from the cloud, not from a provisioning passed in as well');
+  const source: Pick<GatewayOptions, 'provisioning' | 'cloud'> = c.cloudUrl
+    ? {
+        cloud: {
+          url: c.cloudUrl,
+          token:
+            c.gatewayToken ??
+            fail(
+              'LUMBUNG_GATEWAY_TOKEN',
+              'is required with LUMBUNG_CLOUD_URL (the gateway logs in to the cloud with it)',
+            ),
+          intervalMs: c.provisioningIntervalS * 1000,
+        },
+      }
+    : {
+        provisioning:
+          parts.provisioning ??
+          (c.provisioningFile
+            ? readGatewayProvisioning(c.provisioningFile)
+            : fail(
+                'LUMBUNG_GATEWAY_PROVISIONING',
+                'must name the edges file ({ "edges": [...] }), unless LUMBUNG_CLOUD_URL is set',
+              )),
+      };
   if ((c.tlsKey === undefined) !== (c.tlsCert === undefined))
     fail('LUMBUNG_GATEWAY_TLS_KEY', 'and LUMBUNG_GATEWAY_TLS_CERT go together');
   return {
-    provisioning,
+    ...source,
     store: parts.store,
+    ...(parts.events ? { events: parts.events } : {}),
     dataDir: join(c.dataDir, 'gateway'),
     mqtt: {
       host: c.host,

@@ -77,7 +77,7 @@ describe('gateway settings', () => {
         ledgerRetentionDays: 7,
       });
       expect(o.store).toBe(store);
-      expect(o.provisioning.edges[0]?.edgeId).toBe('box-a');
+      expect(o.provisioning?.edges[0]?.edgeId).toBe('box-a');
       expect(o.mqtt?.tls?.key.toString()).toBe('KEY');
       expect(() => gatewayOptionsFromConfig(loadGatewayConfig({}), { store })).toThrow(
         /^LUMBUNG_GATEWAY_PROVISIONING: /,

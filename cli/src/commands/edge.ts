@@ -6,8 +6,9 @@ import { runUntilSignal } from '../service.ts';
 
 const USAGE = `lumbung edge
   Runs a village box: the MQTT broker for devices, the durable queue and the uplink to the gateway.
-  Settings come from LUMBUNG_* variables (see \`lumbung config\`); LUMBUNG_EDGE_PROVISIONING names the
-  JSON file of devices and rules, LUMBUNG_UPLINK_URL and LUMBUNG_EDGE_SECRET the gateway.`;
+  Settings come from LUMBUNG_* variables (see \`lumbung config\`): LUMBUNG_CLOUD_URL with LUMBUNG_EDGE_ID and
+  LUMBUNG_EDGE_SECRET pulls the devices and rules from the cloud (cached in DATA_DIR/edge), otherwise
+  LUMBUNG_EDGE_PROVISIONING names their JSON file; LUMBUNG_UPLINK_URL names the gateway.`;
 
 export async function edge(argv: string[]): Promise<number> {
   parse(argv, {}, USAGE);
@@ -19,7 +20,13 @@ export async function edge(argv: string[]): Promise<number> {
   return runUntilSignal([box], {
     onStarted: () =>
       log.info(
-        { mqttPort: box.mqttPort, opsPort: box.opsPort, devices: opts.provisioning.devices.length },
+        {
+          mqttPort: box.mqttPort,
+          opsPort: box.opsPort,
+          villageId: box.villageId,
+          devices: box.provisioning?.devices.length,
+          provisioning: box.provisioningSync?.source ?? 'file',
+        },
         'edge ready',
       ),
   });

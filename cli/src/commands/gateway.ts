@@ -10,8 +10,9 @@ import { cliSettings, storeUrl } from '../settings.ts';
 
 const USAGE = `lumbung gateway
   Runs the cloud ingestion gateway: an MQTT broker for village boxes writing into the time-series store.
-  Settings come from LUMBUNG_GATEWAY_* variables (see \`lumbung config\`); LUMBUNG_GATEWAY_PROVISIONING
-  names the JSON file of edges allowed to connect, LUMBUNG_TSDB_URL the store.`;
+  Settings come from LUMBUNG_GATEWAY_* variables (see \`lumbung config\`): LUMBUNG_CLOUD_URL with
+  LUMBUNG_GATEWAY_TOKEN pulls the edges allowed to connect from the cloud (cached in DATA_DIR/gateway),
+  otherwise LUMBUNG_GATEWAY_PROVISIONING names their JSON file; LUMBUNG_TSDB_URL names the store.`;
 
 export async function gateway(argv: string[]): Promise<number> {
   parse(argv, {}, USAGE);
@@ -27,7 +28,13 @@ export async function gateway(argv: string[]): Promise<number> {
   return runUntilSignal([store, gw, queries], {
     onStarted: () =>
       log.info(
-        { mqttPort: gw.mqttPort, opsPort: gw.opsPort, store: store.name, edges: opts.provisioning.edges.length },
+        {
+          mqttPort: gw.mqttPort,
+          opsPort: gw.opsPort,
+          store: store.name,
+          edges: gw.edges().length,
+          provisioning: gw.provisioningSync?.source ?? 'file',
+        },
         'gateway ready',
       ),
   });
