@@ -1,0 +1,119 @@
+import { type Lang, LOCALES } from './i18n/index.ts';
+
+/**
+ * Indonesian abbreviations of the country's three time zones, used in both languages (WIB is what people
+ * say and read). Asia/Pontianak is WIB too. Other zones fall back to Intl's short name.
+ */
+const ZONE_ABBR: Record<string, string> = {
+  'Asia/Jakarta': 'WIB',
+  'Asia/Pontianak': 'WIB',
+  'Asia/Makassar': 'WITA',
+  'Asia/Jayapura': 'WIT',
+};
+
+/** Fraction digits that keep about three significant digits: 1.234 kWh → 1,23; 27.46 °C → 27,5; 1284 → 1.284. */
+export function fractionDigits(value: number): number {
+  const a = Math.abs(value);
+  if (a >= 100 || Number.isInteger(value)) return 0;
+  if (a >= 10) return 1;
+  return 2;
+}
+
+/** Units written after the number with a space (°C, %, m/s); "%" follows the number directly in Indonesian too. */
+const joinUnit = (n: string, unit: string): string => (!unit ? n : unit === '%' ? `${n}%` : `${n} ${unit}`);
+
+export interface Formatter {
+  readonly lang: Lang;
+  readonly locale: string;
+  readonly timeZone: string;
+  /** WIB, WITA, WIT or Intl's short zone name. */
+  readonly zone: string;
+  number(value: number, digits?: number): string;
+  /** A reading with its unit: "27,5 °C" (id), "27.5 °C" (en). */
+  value(value: number, unit: string, digits?: number): string;
+  /** 14.05 WIB */
+  time(ts: number): string;
+  /** 22 Nov 14.05 WIB (the year only when it is not this year) */
+  dateTime(ts: number, now?: number): string;
+  /** 22 Nov 2026 */
+  date(ts: number): string;
+  /** "5 menit yang lalu" / "5 minutes ago" */
+  relative(ts: number, now: number): string;
+  /** Axis ticks for a chart of the given span. */
+  tick(ts: number, spanMs: number): string;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Dates and numbers for a language, in the village's time zone (never the phone's). */
+export function createFormatter(lang: Lang, timeZone: string): Formatter {
+  const locale = LOCALES[lang];
+  const numbers = new Map<number, Intl.NumberFormat>();
+  const nf = (digits: number) => {
+    let f = numbers.get(digits);
+    if (!f) numbers.set(digits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
+    return f;
+  };
+  const dtf = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...o });
+  const hm = dtf({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const dayMonth = dtf({ day: 'numeric', month: 'short' });
+  const dayMonthYear = dtf({ day: 'numeric', month: 'short', year: 'numeric' });
+  const year = dtf({ year: 'numeric' });
+  const weekdayDay = dtf({ weekday: 'short', day: 'numeric' });
+  const monthShort = dtf({ month: 'short' });
+  const monthYear = dtf({ month: 'short', year: 'numeric' });
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const zone =
+    ZONE_ABBR[timeZone] ??
+    dtf({ timeZoneName: 'short' })
+      .formatToParts(0)
+      .find((p) => p.type === 'timeZoneName')?.value ??
+    timeZone;
+
+  const number = (value: number, digits = fractionDigits(value)) => nf(digits).format(value);
+  return {
+    lang,
+    locale,
+    timeZone,
+    zone,
+    number,
+    value: (value, unit, digits) => joinUnit(number(value, digits), unit),
+    time: (ts) => `${hm.format(ts)} ${zone}`,
+    dateTime: (ts, now = Date.now()) => {
+      const d = year.format(ts) === year.format(now) ? dayMonth.format(ts) : dayMonthYear.format(ts);
+      return `${d} ${hm.format(ts)} ${zone}`;
+    },
+    date: (ts) => dayMonthYear.format(ts),
+    relative: (ts, now) => {
+      const s = Math.round((ts - now) / 1000);
+      const a = Math.abs(s);
+      if (a < 45) return rtf.format(0, 'second');
+      if (a < 3600) return rtf.format(Math.round(s / 60), 'minute');
+      if (a < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
+      return rtf.format(Math.round(s / 86_400), 'day');
+    },
+    tick: (ts, spanMs) => {
+      if (spanMs <= 2 * DAY) return hm.format(ts);
+      if (spanMs <= 10 * DAY) return weekdayDay.format(ts);
+      if (spanMs <= 120 * DAY) return dayMonth.format(ts);
+      // A year: month names, with the year at January.
+      return monthShort.format(ts) === monthShort.format(Date.UTC(2000, 0, 15))
+        ? monthYear.format(ts)
+        : monthShort.format(ts);
+    },
+  };
+}
+
+/** Whole local days between a local date (YYYY-MM-DD) and a moment, in a time zone. */
+export function daysSince(isoDate: string, now: number, timeZone: string): number {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+  return Math.round((Date.parse(today) - Date.parse(isoDate)) / DAY);
+}
+
+export const MS = { HOUR, DAY };

@@ -1,0 +1,52 @@
+import type { VillageSummary } from '@lumbung/schemas';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api.ts';
+import { useUi } from '../context.ts';
+import { href } from '../route.ts';
+import { ErrorBox, Loading } from '../ui.tsx';
+
+/** The start page: the list of villages; with only one, straight to its overview. */
+export function VillagesPage() {
+  const { t, api } = useUi();
+  const [villages, setVillages] = useState<VillageSummary[] | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    api.get<VillageSummary[]>('/villages').then(
+      (vs) => {
+        if (!live) return;
+        if (vs.length === 1) location.replace(href({ page: 'overview', villageId: vs[0]!.id }));
+        else setVillages(vs);
+      },
+      (e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, attempt]);
+  if (error) return <ErrorBox error={error} onRetry={() => setAttempt(attempt + 1)} />;
+  if (!villages) return <Loading />;
+  return (
+    <>
+      <h1>{t('villagesTitle')}</h1>
+      {villages.length === 0 && <p class="muted">{t('noVillages')}</p>}
+      <ul class="cards plain">
+        {villages.map((v) => (
+          <li key={v.id} class="card">
+            <h2 class="h3">
+              <a href={href({ page: 'overview', villageId: v.id })}>{v.name}</a>
+            </h2>
+            <p class="muted small">{[v.district, v.regency, v.province].filter(Boolean).join(', ')}</p>
+            <p class="small">
+              {t('devicesOnline', { online: v.devicesOnline, total: v.devices })}
+              <br />
+              {t('openAlertsCount', { n: v.openAlerts })}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

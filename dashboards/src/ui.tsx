@@ -1,0 +1,46 @@
+import type { ComponentChildren } from 'preact';
+import type { ApiError } from './api.ts';
+import { useUi } from './context.ts';
+import type { SiteStatus } from './status.ts';
+
+export function StatusDot({ status }: { status: SiteStatus }) {
+  const { t } = useUi();
+  return (
+    <span class={`status status-${status}`}>
+      <span class="dot" aria-hidden="true" />
+      {t(`siteStatus_${status}`)}
+    </span>
+  );
+}
+
+export function Loading() {
+  const { t } = useUi();
+  return (
+    <p class="muted" role="status">
+      {t('loading')}
+    </p>
+  );
+}
+
+export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+  const { t } = useUi();
+  return (
+    <div class="error" role="alert">
+      <p>{error.code === 'NETWORK' ? t('errorNetwork') : t('errorApi', { message: error.message })}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t('retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
+  return (
+    <section class="section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}

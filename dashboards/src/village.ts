@@ -1,0 +1,214 @@
+import type {
+  AlertRecord,
+  DeviceHealth,
+  LatestReading,
+  MetricDefinition,
+  SiteRecord,
+  StreamReadings,
+  VillageSummary,
+} from '@lumbung/schemas';
+import { type Api, ApiError, qs } from './api.ts';
+
+export type StreamState = 'off' | 'connecting' | 'live' | 'lost';
+export type LoadState = { status: 'idle' | 'loading' | 'ready' } | { status: 'error'; error: ApiError };
+
+/** One series' key in the latest-readings map. */
+export const seriesKey = (deviceId: string, metric: string): string => `${deviceId}\u0000${metric}`;
+
+const ACTIVE = new Set(['open', 'acknowledged']);
+
+/**
+ * What the dashboard knows about one village: its record, sites, newest readings, active alerts and device
+ * health, kept current by the server-sent event stream. Pages read it and re-render on `subscribe`.
+ * start() loads and opens the stream; stop() closes it.
+ */
+export class VillageData {
+  summary: VillageSummary | undefined;
+  sites: SiteRecord[] = [];
+  metrics = new Map<string, MetricDefinition>();
+  latest = new Map<string, LatestReading>();
+  /** Open and acknowledged alerts, newest first. */
+  alerts: AlertRecord[] = [];
+  health: DeviceHealth[] | undefined;
+  load: LoadState = { status: 'idle' };
+  stream: StreamState = 'off';
+  /** When the newest data arrived (load or stream), epoch ms. */
+  updatedAt = 0;
+  /** Bumped on every change; pages compare it to re-render. */
+  version = 0;
+
+  readonly #listeners = new Set<() => void>();
+  readonly #readingListeners = new Set<(r: LatestReading) => void>();
+  #source: EventSource | undefined;
+  #stopped = false;
+
+  constructor(
+    readonly villageId: string,
+    private readonly api: Api,
+  ) {}
+
+  subscribe(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  /** Every live reading as it arrives (the 24-hour chart appends them). */
+  onReading(fn: (r: LatestReading) => void): () => void {
+    this.#readingListeners.add(fn);
+    return () => this.#readingListeners.delete(fn);
+  }
+
+  #changed(): void {
+    this.version++;
+    for (const fn of this.#listeners) fn();
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.reload();
+    if (this.#stopped || this.load.status !== 'ready') return;
+    // After the first data shows: device health and the stream (which keeps one connection open for good).
+    this.openStream();
+    void this.loadHealth();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#source?.close();
+    this.#source = undefined;
+    this.stream = 'off';
+    this.#listeners.clear();
+    this.#readingListeners.clear();
+  }
+
+  async reload(): Promise<void> {
+    const v = `/villages/${this.villageId}`;
+    // A refresh (after the stream reconnects) keeps showing the old data until the new arrives.
+    if (this.load.status !== 'ready') {
+      this.load = { status: 'loading' };
+      this.#changed();
+    }
+    try {
+      const [summary, sites, latest, alerts, metrics] = await Promise.all([
+        this.api.get<VillageSummary>(v),
+        this.api.get<SiteRecord[]>(`${v}/sites`),
+        this.api.get<LatestReading[]>(`${v}/latest`),
+        this.api.get<AlertRecord[]>(`${v}/alerts${qs({ status: 'open,acknowledged' })}`),
+        // The catalogue only names metrics: without it the page still shows readings under their code names.
+        this.api.get<MetricDefinition[]>('/metrics').catch(() => [] as MetricDefinition[]),
+      ]);
+      if (this.#stopped) return;
+      this.summary = summary;
+      this.sites = sites;
+      this.latest = new Map(latest.map((r) => [seriesKey(r.deviceId, r.metric), r]));
+      this.alerts = sortAlerts(alerts);
+      this.metrics = new Map(metrics.map((m) => [m.name, m]));
+      this.updatedAt = Date.now();
+      this.load = { status: 'ready' };
+    } catch (err) {
+      this.load = { status: 'error', error: err instanceof ApiError ? err : new ApiError('UNKNOWN', String(err), 0) };
+    }
+    this.#changed();
+  }
+
+  async loadHealth(): Promise<void> {
+    try {
+      const health = await this.api.get<DeviceHealth[]>(`/villages/${this.villageId}/device-health`);
+      if (this.#stopped) return;
+      this.health = health;
+      this.#changed();
+    } catch {
+      // Health is extra on the overview; the devices page shows its own error when it cannot load it.
+    }
+  }
+
+  openStream(): void {
+    if (this.#source || typeof EventSource === 'undefined') return;
+    const es = new EventSource(`/api/v1/villages/${this.villageId}/stream`);
+    this.#source = es;
+    this.stream = 'connecting';
+    es.onopen = () => {
+      const wasLost = this.stream === 'lost';
+      this.stream = 'live';
+      this.#changed();
+      // Whatever happened while the connection was down: fetch it once (EventSource has no replay here).
+      if (wasLost) void this.reload().then(() => this.loadHealth());
+    };
+    es.onerror = () => {
+      // EventSource reconnects by itself unless the server refused (readyState CLOSED).
+      this.stream = 'lost';
+      this.#changed();
+    };
+    es.addEventListener('readings', (e) => this.applyReadings(JSON.parse((e as MessageEvent<string>).data)));
+    es.addEventListener('alert', (e) => this.applyAlert(JSON.parse((e as MessageEvent<string>).data)));
+    es.addEventListener('device', (e) => this.applyDevice(JSON.parse((e as MessageEvent<string>).data)));
+    this.#changed();
+  }
+
+  applyReadings(msg: StreamReadings): void {
+    let changed = false;
+    for (const r of msg.readings) {
+      const k = seriesKey(r.deviceId, r.metric);
+      const old = this.latest.get(k);
+      if (old && old.ts >= r.ts) continue;
+      this.latest.set(k, r);
+      changed = true;
+      for (const fn of this.#readingListeners) fn(r);
+    }
+    if (changed) {
+      this.updatedAt = Date.now();
+      this.#changed();
+    }
+  }
+
+  applyAlert(a: AlertRecord): void {
+    const rest = this.alerts.filter((x) => x.id !== a.id);
+    this.alerts = ACTIVE.has(a.status) ? sortAlerts([a, ...rest]) : rest;
+    this.#changed();
+  }
+
+  applyDevice(d: DeviceHealth): void {
+    if (!this.health) return;
+    const i = this.health.findIndex((x) => x.deviceId === d.deviceId);
+    this.health = i < 0 ? [...this.health, d] : this.health.map((x, j) => (j === i ? d : x));
+    this.#changed();
+  }
+
+  /** Devices online: from the health list once loaded (kept live), else the village summary. */
+  devicesOnline(): { online: number; total: number } | undefined {
+    if (this.health) {
+      const active = this.health.filter((d) => !d.revoked);
+      return { online: active.filter((d) => d.state === 'online' && !d.stale).length, total: active.length };
+    }
+    return this.summary ? { online: this.summary.devicesOnline, total: this.summary.devices } : undefined;
+  }
+
+  site(id: string): SiteRecord | undefined {
+    return this.sites.find((s) => s.id === id);
+  }
+
+  readingsOf(siteId: string): LatestReading[] {
+    return [...this.latest.values()].filter((r) => r.siteId === siteId);
+  }
+
+  async act(alertId: string, action: 'acknowledge' | 'resolve', by: string): Promise<AlertRecord> {
+    const rec = await this.api.post<AlertRecord>(
+      `/villages/${this.villageId}/alerts/${encodeURIComponent(alertId)}/${action}`,
+      { by },
+    );
+    this.applyAlert(rec);
+    return rec;
+  }
+}
+
+const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Open before acknowledged, then the most severe, then the newest. */
+export function sortAlerts(alerts: AlertRecord[]): AlertRecord[] {
+  return [...alerts].sort(
+    (a, b) =>
+      (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1) ||
+      (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
+      b.raisedAt - a.raisedAt,
+  );
+}
