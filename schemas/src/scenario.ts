@@ -293,7 +293,7 @@ const fmtRange = (r: AllowedRange, unit: string): string =>
  * (default 15 minutes, so a door opened for a minute or two does not page anyone).
  */
 export function scenarioRules(
-  scenario: Scenario,
+  scenario: Pick<Scenario, 'sites'>,
   opts: { forSeconds?: number; severity?: ThresholdRule['severity'] } = {},
 ): ThresholdRule[] {
   const forSeconds = opts.forSeconds ?? 900;
