@@ -1,0 +1,59 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES, LANGS, placeholders, storedLang, translate } from '../src/i18n/index.ts';
+
+describe('the interface catalogues', () => {
+  it('have the same keys in Bahasa Indonesia and English', () => {
+    const id = Object.keys(CATALOGUES.id).sort();
+    const en = Object.keys(CATALOGUES.en).sort();
+    expect(en.filter((k) => !id.includes(k))).toEqual([]);
+    expect(id.filter((k) => !en.includes(k))).toEqual([]);
+    expect(id.length).toBeGreaterThan(50);
+  });
+
+  it('use the same {placeholders} for a key in both languages, and no message is empty', () => {
+    const problems: string[] = [];
+    for (const key of Object.keys(CATALOGUES.id) as (keyof typeof CATALOGUES.id)[]) {
+      const [a, b] = LANGS.map((l) => CATALOGUES[l][key]);
+      if (JSON.stringify(placeholders(a!)) !== JSON.stringify(placeholders(b!)))
+        problems.push(`${key}: id ${placeholders(a!)} vs en ${placeholders(b!)}`);
+      for (const l of LANGS) if (!CATALOGUES[l][key].trim()) problems.push(`${key} is empty in ${l}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has a key for every t("…") call with a literal key in the sources', async () => {
+    const src = path.join(import.meta.dirname, '..', 'src');
+    const files = (await readdir(src, { recursive: true })).filter((f) => /\.tsx?$/.test(f));
+    const missing: string[] = [];
+    for (const f of files) {
+      const text = await readFile(path.join(src, f), 'utf8');
+      for (const m of text.matchAll(/\bt\('([A-Za-z_]+)'/g))
+        if (!(m[1]! in CATALOGUES.id)) missing.push(`${f}: ${m[1]}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('id', 'devicesOnline', { online: 7, total: 8 })).toBe('Perangkat aktif: 7 dari 8');
+    expect(translate('en', 'devicesOnline', { online: 7, total: 8 })).toBe('Devices online: 7 of 8');
+    expect(translate('en', 'devicesOnline', { online: 7 })).toBe('Devices online: 7 of {total}');
+    expect(translate('id', 'navAlerts')).toBe('Peringatan');
+    expect(translate('en', 'navAlerts')).toBe('Alerts');
+  });
+
+  it('defaults to Bahasa Indonesia unless English was chosen', () => {
+    expect(storedLang(undefined)).toBe('id');
+    expect(storedLang({ getItem: () => null })).toBe('id');
+    expect(storedLang({ getItem: () => 'en' })).toBe('en');
+    expect(storedLang({ getItem: () => 'fr' })).toBe('id');
+    expect(
+      storedLang({
+        getItem: () => {
+          throw new Error('SecurityError');
+        },
+      }),
+    ).toBe('id');
+  });
+});
