@@ -18,6 +18,8 @@ export class PresenceForwarder {
   /** The state of every device heard of since start, with the box time it began. */
   readonly #known = new Map<string, DevicePresenceUpdate>();
   readonly #pending = new Map<string, DevicePresenceUpdate>();
+  /** The state the gateway was last told, so a blip inside the window (a takeover, a quick reconnect) sends nothing. */
+  readonly #sent = new Map<string, State>();
   #timer: NodeJS.Timeout | undefined;
   readonly #off: (() => void)[] = [];
 
@@ -56,7 +58,9 @@ export class PresenceForwarder {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.size === 0) return;
-    if (this.#send([...this.#pending.values()])) this.#pending.clear();
+    const changes = [...this.#pending.values()].filter((u) => this.#sent.get(u.deviceId) !== u.state);
+    if (changes.length > 0 && !this.#send(changes)) return;
+    this.#pending.clear();
   }
 
   stop(): void {
@@ -90,7 +94,9 @@ export class PresenceForwarder {
 
   #send(updates: DevicePresenceUpdate[]): boolean {
     for (let i = 0; i < updates.length; i += MAX_PRESENCE_DEVICES) {
-      if (!this.o.send({ devices: updates.slice(i, i + MAX_PRESENCE_DEVICES) })) return false;
+      const part = updates.slice(i, i + MAX_PRESENCE_DEVICES);
+      if (!this.o.send({ devices: part })) return false;
+      for (const u of part) this.#sent.set(u.deviceId, u.state);
     }
     this.o.logger.debug({ devices: updates.length }, 'device presence forwarded');
     return true;
