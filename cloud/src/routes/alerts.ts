@@ -68,7 +68,7 @@ export async function alertRoutes(api: Api, deps: AppDeps): Promise<void> {
               ? 'Acknowledge an open alert (someone is on it)'
               : 'Resolve an alert (open or acknowledged)',
           params: AlertParams,
-          body: AlertAction.optional(),
+          body: AlertAction.nullish(),
           response: { 200: AlertRecord, ...errors(400, 404, 409, 413, 415) },
         },
       },
