@@ -61,7 +61,14 @@ async function main() {
       if (e.payload.battery !== undefined) all.battery = e.payload.battery;
       if (e.payload.rssi !== undefined) all.rssi = e.payload.rssi;
       for (const [metric, value] of Object.entries(all))
-        batch.push({ villageId: scenario.village.id, deviceId: e.deviceId, metric, ts: e.ts, value, tsSource: 'device' });
+        batch.push({
+          villageId: scenario.village.id,
+          deviceId: e.deviceId,
+          metric,
+          ts: e.ts,
+          value,
+          tsSource: 'device',
+        });
       if (batch.length >= 50_000) {
         written += (await store.write(batch)).written;
         batch = [];

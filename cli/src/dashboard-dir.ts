@@ -19,7 +19,9 @@ export function dashboardDir(configured: string | undefined): { dir?: string; pr
 /** The version of this installation, for the API's health and OpenAPI document. */
 export function lumbungVersion(): string {
   const require = createRequire(import.meta.url);
-  return (require(path.join(path.dirname(require.resolve('@lumbung/cli/package.json')), '..', 'package.json')) as {
-    version: string;
-  }).version;
+  return (
+    require(path.join(path.dirname(require.resolve('@lumbung/cli/package.json')), '..', 'package.json')) as {
+      version: string;
+    }
+  ).version;
 }

@@ -37,9 +37,13 @@ export async function demoCredentials(dataDir: string, scenario: Scenario): Prom
   const edgeSecret = existing?.edge.secret ?? generateSecret();
   const gatewayToken = existing?.gatewayToken ?? generateSecret();
   const { secrets, provisioning } = provisionScenario(scenario, { edgeId, secrets: existing?.devices });
-  await writeFile(file, `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, gatewayToken, devices: secrets }, null, 2)}\n`, {
-    mode: 0o600,
-  });
+  await writeFile(
+    file,
+    `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, gatewayToken, devices: secrets }, null, 2)}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   await chmod(file, 0o600);
   return {
     edgeId,

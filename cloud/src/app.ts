@@ -5,7 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@lumbung/runtime';
 import type { MetricCatalogue } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -16,7 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 import type { LiveHub } from './live.ts';
-import { RegistryError, type Registry } from './registry/port.ts';
+import { type Registry, RegistryError } from './registry/port.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
 import { streamRoutes } from './routes/stream.ts';
@@ -66,7 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
     // Request ids appear in 5xx messages so an operator can find the log line a user reports.
     genReqId: () => Math.random().toString(36).slice(2, 10),
-    disableRequestLogging: true,
+    // Per-request log lines would drown a village's logs (the dashboard polls and streams); errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -139,10 +140,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      // @fastify/static 9 passes the Fastify reply here (its types say ServerResponse).
       setHeaders: (res, file) => {
+        const reply = res as unknown as { header(k: string, v: string): unknown };
         // Vite names assets by content hash: they never change. index.html must always be checked.
-        if (file.includes(`${'/'}assets${'/'}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-        else res.setHeader('cache-control', 'no-cache');
+        reply.header('cache-control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   } else {

@@ -88,7 +88,10 @@ export class IngestBridge {
   #onReadings(villageId: string, readings: readonly StoredReading[]): void {
     this.d.telemetry.observe(villageId, readings);
     const dir = this.#directory(villageId);
-    this.d.live.readings(villageId, this.d.telemetry.liveReadings(readings, (id) => dir.get(id) ?? null));
+    this.d.live.readings(
+      villageId,
+      this.d.telemetry.liveReadings(readings, (id) => dir.get(id) ?? null),
+    );
   }
 
   async #onAlert(alert: Alert): Promise<void> {

@@ -1,6 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Alert, AlertRecord, DeviceHealth, LatestReading, ReadingsResponse, VillageSummary } from '@lumbung/schemas';
+import type {
+  Alert,
+  AlertRecord,
+  DeviceHealth,
+  LatestReading,
+  ReadingsResponse,
+  VillageSummary,
+} from '@lumbung/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../src/errors.ts';
 import { testDatabases } from './databases.ts';

@@ -280,13 +280,6 @@ export const Scenario = z
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 
-const fmtRange = (r: AllowedRange, unit: string): string =>
-  r.min !== undefined && r.max !== undefined
-    ? `${r.min}–${r.max} ${unit}`
-    : r.min !== undefined
-      ? `≥ ${r.min} ${unit}`
-      : `≤ ${r.max} ${unit}`;
-
 /**
  * Local threshold rules of the village box derived from the storage rooms' allowed ranges: one for
  * air temperature and one for relative humidity per room, raised after `forSeconds` outside the range
@@ -306,7 +299,6 @@ export function scenarioRules(
         suffix: 'temperature',
         metric: 'air_temperature',
         range: site.temperature,
-        unit: '°C',
         id: 'Suhu',
         en: 'temperature',
       },
@@ -314,14 +306,12 @@ export function scenarioRules(
         suffix: 'humidity',
         metric: 'relative_humidity',
         range: site.humidity,
-        unit: '%',
         id: 'Kelembapan',
         en: 'humidity',
       },
     ];
     for (const c of checks) {
       if (c.range.min === undefined && c.range.max === undefined) continue;
-      const range = fmtRange(c.range, c.unit);
       rules.push(
         ThresholdRule.parse({
           id: `${site.id}-${c.suffix}`,
@@ -331,7 +321,8 @@ export function scenarioRules(
           max: c.range.max,
           forSeconds,
           severity,
-          label: { id: `${c.id} ${site.name} di luar ${range}`, en: `${site.name} ${c.en} outside ${range}` },
+          // The village box's alert message adds the range, the duration, the value and the device.
+          label: { id: `${c.id} ${site.name}`, en: `${site.name} ${c.en}` },
         }),
       );
     }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cloudSettings, migrate as applyMigrations } from '@lumbung/cloud';
+import { migrate as applyMigrations, cloudSettings } from '@lumbung/cloud';
 import { loadConfig } from '@lumbung/runtime';
 import { parse } from '../args.ts';
 import { cliSettings } from '../settings.ts';

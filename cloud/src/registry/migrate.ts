@@ -148,26 +148,33 @@ async function migrateSqlite(file: string, migrations: readonly Migration[]): Pr
     db.pragma('journal_mode = WAL');
     db.exec(SQLITE_TABLE);
     const applied: string[] = [];
-    for (const m of pending(db.prepare(SELECT_APPLIED).all() as AppliedRow[], migrations)) {
-      const started = new Date();
-      // IMMEDIATE takes the write lock before the check, so a second process waits, then finds it applied.
+    // One migration per turn, each checked and applied under the write lock (IMMEDIATE takes it at
+    // BEGIN): a second process starting at the same time waits here, then finds nothing left.
+    for (;;) {
       db.exec('BEGIN IMMEDIATE');
+      let next: Migration | undefined;
       try {
-        const again = pending(db.prepare(SELECT_APPLIED).all() as AppliedRow[], [m]);
-        if (again.length === 0) {
-          db.exec('ROLLBACK');
-          continue;
-        }
-        db.exec(m.sql);
+        next = pending(db.prepare(SELECT_APPLIED).all() as AppliedRow[], migrations)[0];
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+      if (!next) {
+        db.exec('ROLLBACK');
+        break;
+      }
+      const started = new Date();
+      try {
+        db.exec(next.sql);
         db.prepare(
           `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
            VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
-        ).run(randomUUID(), m.checksum, sqliteTime(new Date()), m.name, sqliteTime(started));
+        ).run(randomUUID(), next.checksum, sqliteTime(new Date()), next.name, sqliteTime(started));
         db.exec('COMMIT');
-        applied.push(m.name);
+        applied.push(next.name);
       } catch (err) {
         if (db.inTransaction) db.exec('ROLLBACK');
-        throw failed(m, err);
+        throw failed(next, err);
       }
     }
     return applied;

@@ -1,4 +1,4 @@
-import { ApiError, type VillageRecord, VillageId } from '@lumbung/schemas';
+import { ApiError, VillageId, type VillageRecord } from '@lumbung/schemas';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import { ApiFailure } from '../errors.ts';

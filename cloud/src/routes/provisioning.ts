@@ -21,7 +21,11 @@ export async function provisioningRoutes(api: Api, deps: AppDeps): Promise<void>
         tags: ['provisioning'],
         summary: "A village box's provisioning: its village's devices (secret hashes) and threshold rules",
         description: 'Authenticate with HTTP Basic: the edge id and the edge secret.',
-        response: { 200: EdgeProvisioning, 304: z.null().describe('Not modified (If-None-Match)'), ...errors(401, 403) },
+        response: {
+          200: EdgeProvisioning,
+          304: z.null().describe('Not modified (If-None-Match)'),
+          ...errors(401, 403),
+        },
       },
     },
     async (req, reply) => {
