@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api.ts';
 import { type Ui, UiContext, useUi, useVillage } from './context.ts';
 import { createFormatter } from './format.ts';
@@ -54,7 +54,8 @@ export function App() {
 
   const villageId = villageOf(route);
   const data = useMemo(() => (villageId ? new VillageData(villageId, api) : undefined), [villageId, api]);
-  useEffect(() => {
+  // A layout effect starts the requests before the first paint rather than a frame after it.
+  useLayoutEffect(() => {
     if (!data) return;
     void data.start();
     return () => data.stop();

@@ -9,6 +9,7 @@ describe('chart series', () => {
   it('turns API rows into columns, filling buckets the API left out with nulls', () => {
     const c = toColumns({
       step: 10 * M,
+      to: T + 50 * M,
       aggs: ['avg', 'min', 'max'],
       points: [
         [T, 12, 11, 13],
@@ -25,6 +26,7 @@ describe('chart series', () => {
     const D = 86_400_000;
     const c = toColumns({
       step: D,
+      to: T + 4 * D,
       aggs: ['sum'],
       points: [
         [T, 1],
@@ -39,6 +41,7 @@ describe('chart series', () => {
   it('keeps raw readings as they are', () => {
     const c = toColumns({
       step: null,
+      to: T + 10 * M,
       aggs: ['value'],
       points: [
         [T, 1],
@@ -50,7 +53,7 @@ describe('chart series', () => {
 
   it('updates the current bucket of a gauge with a live reading (average, min, max, count)', () => {
     const plan = planFor('gauge');
-    const c = toColumns({ step: 10 * M, aggs: plan.aggs, points: [[T, 12, 11, 13, 2]] });
+    const c = toColumns({ step: 10 * M, to: T + 2 * M, aggs: plan.aggs, points: [[T, 12, 11, 13, 2]] });
     const d = applyLive(c, plan, 10 * M, { ts: T + 5 * M, value: 15 }, T);
     expect(d.ts).toEqual([T]);
     expect(d.cols.avg).toEqual([13]);
@@ -62,7 +65,7 @@ describe('chart series', () => {
 
   it('opens new buckets for live readings, empty ones for buckets skipped, and drops those before the window', () => {
     const plan = planFor('gauge');
-    const c = toColumns({ step: 10 * M, aggs: plan.aggs, points: [[T, 12, 11, 13, 2]] });
+    const c = toColumns({ step: 10 * M, to: T + 2 * M, aggs: plan.aggs, points: [[T, 12, 11, 13, 2]] });
     const d = applyLive(c, plan, 10 * M, { ts: T + 31 * M, value: 10 }, T + 10 * M);
     expect(d.ts).toEqual([T + 10 * M, T + 20 * M, T + 30 * M]);
     expect(d.cols.avg).toEqual([null, null, 10]);
@@ -73,7 +76,7 @@ describe('chart series', () => {
 
   it('adds a counter reading as the rise since the register value, a drop as a reset', () => {
     const plan = planFor('counter');
-    const c = toColumns({ step: 60 * M, aggs: plan.aggs, points: [[T, 1.5, 100]] });
+    const c = toColumns({ step: 60 * M, to: T + 15 * M, aggs: plan.aggs, points: [[T, 1.5, 100]] });
     const d = applyLive(c, plan, 60 * M, { ts: T + 20 * M, value: 100.75 }, T);
     expect(d.cols.increase).toEqual([2.25]);
     expect(d.cols.last).toEqual([100.75]);
@@ -81,9 +84,19 @@ describe('chart series', () => {
     expect(e.cols.increase).toEqual([2.25, 0.5]);
   });
 
+  it('ignores live readings the query already counted, and repeats of a live reading', () => {
+    const plan = planFor('counter');
+    // The query ran up to T + 15 min; the stream then repeats the reading of T + 10 min (register 100).
+    const c = toColumns({ step: 60 * M, to: T + 15 * M, aggs: plan.aggs, points: [[T, 1.5, 100]] });
+    expect(applyLive(c, plan, 60 * M, { ts: T + 10 * M, value: 99.5 }, T)).toBe(c);
+    const d = applyLive(c, plan, 60 * M, { ts: T + 20 * M, value: 101 }, T);
+    expect(applyLive(d, plan, 60 * M, { ts: T + 20 * M, value: 101 }, T)).toBe(d);
+    expect(d.cols.increase).toEqual([2.5]);
+  });
+
   it('sums an interval amount (rainfall) into its bucket', () => {
     const plan = planFor('interval');
-    const c = toColumns({ step: 60 * M, aggs: plan.aggs, points: [[T, 1.2]] });
+    const c = toColumns({ step: 60 * M, to: T + 2 * M, aggs: plan.aggs, points: [[T, 1.2]] });
     expect(applyLive(c, plan, 60 * M, { ts: T + 5 * M, value: 0.4 }, T).cols.sum?.[0]).toBeCloseTo(1.6, 10);
   });
 
@@ -91,6 +104,7 @@ describe('chart series', () => {
     const gauge = planFor('gauge');
     const c = toColumns({
       step: 10 * M,
+      to: T + 30 * M,
       aggs: gauge.aggs,
       points: [
         [T, 10, 9, 11, 1],
@@ -104,6 +118,7 @@ describe('chart series', () => {
       summarize(
         toColumns({
           step: M,
+          to: T + 2 * M,
           aggs: ['sum'],
           points: [
             [T, 1],
@@ -116,6 +131,6 @@ describe('chart series', () => {
       points: 2,
       total: 3.5,
     });
-    expect(summarize(toColumns({ step: M, aggs: ['sum'], points: [] }), bars)).toEqual({ points: 0 });
+    expect(summarize(toColumns({ step: M, to: T, aggs: ['sum'], points: [] }), bars)).toEqual({ points: 0 });
   });
 });

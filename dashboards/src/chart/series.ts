@@ -5,6 +5,8 @@ import type { ChartPlan } from './ranges.ts';
 export interface Columns {
   ts: number[];
   cols: Record<string, (number | null)[]>;
+  /** Readings before this time are counted already (the query's `to`, then the newest live reading). */
+  through: number;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface Columns {
  * so a chart breaks its line there instead of drawing across a gap. Day buckets may differ from `step` by an
  * hour where a time zone changes its clock: a gap counts only when it is at least 1.5 steps.
  */
-export function toColumns(res: Pick<ReadingsResponse, 'aggs' | 'points' | 'step'>): Columns {
+export function toColumns(res: Pick<ReadingsResponse, 'aggs' | 'points' | 'step' | 'to'>): Columns {
   const ts: number[] = [];
   const cols: Columns['cols'] = {};
   for (const a of res.aggs) cols[a] = [];
@@ -31,7 +33,7 @@ export function toColumns(res: Pick<ReadingsResponse, 'aggs' | 'points' | 'step'
       cols[a]!.push(row[i + 1] ?? null);
     });
   }
-  return { ts, cols };
+  return { ts, cols, through: res.to };
 }
 
 const lastNumber = (xs: (number | null)[] | undefined): number | undefined => {
@@ -45,6 +47,7 @@ const lastNumber = (xs: (number | null)[] | undefined): number | undefined => {
  * bucket's average, min, max and count, the sum of an amount, or the increase of a cumulative register since
  * its previous value (a drop is a meter reset: the new value is the increase, as in the store). Buckets skipped
  * since the last one are added empty. Returns new columns; the input is not changed. `from` drops older buckets.
+ * A reading the columns already count (the stream may repeat what the query returned) changes nothing.
  */
 export function applyLive(
   c: Columns,
@@ -53,6 +56,7 @@ export function applyLive(
   reading: { ts: number; value: number },
   from: number,
 ): Columns {
+  if (reading.ts < c.through) return c;
   const start = Math.floor(reading.ts / step) * step;
   const last = c.ts[c.ts.length - 1];
   if (last !== undefined && start < last) return c; // late reading for an older bucket: left to the next reload
@@ -95,7 +99,7 @@ export function applyLive(
     ts.splice(0, cut);
     for (const k of Object.keys(cols)) cols[k]!.splice(0, cut);
   }
-  return { ts, cols };
+  return { ts, cols, through: reading.ts + 1 };
 }
 
 export interface Summary {

@@ -1,20 +1,21 @@
 import type { ReadingsResponse, SeriesRecord, SiteRecord } from '@lumbung/schemas';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, qs } from '../api.ts';
-import { bucketing, planFor, RANGE_KEYS, type RangeKey, windowOf } from '../chart/ranges.ts';
+import { bucketing, type ChartPlan, planFor, RANGE_KEYS, RANGES, type RangeKey, windowOf } from '../chart/ranges.ts';
 import { applyLive, type Columns, summarize, toColumns } from '../chart/series.ts';
+import type { ChartHandle } from '../chart/uplot-chart.ts';
 import { useUi, useVillage } from '../context.ts';
 import { HEALTH_METRICS, metricLabel } from '../metrics.ts';
 import { href } from '../route.ts';
-import { limitsOf, siteStatus } from '../status.ts';
+import { type Limits, limitsOf, siteStatus } from '../status.ts';
 import { ErrorBox, Loading, StatusDot } from '../ui.tsx';
 import type { VillageData } from '../village.ts';
 import { SiteDetails } from './overview.tsx';
 
-type ChartModule = typeof import('../chart/chart.tsx');
+type ChartModule = typeof import('../chart/uplot-chart.ts');
 let chartModule: Promise<ChartModule> | undefined;
 /** uPlot and the chart code load only when a chart is first shown (not on the overview), in parallel with its data. */
-const loadChart = (): Promise<ChartModule> => (chartModule ??= import('../chart/chart.tsx'));
+const loadChart = (): Promise<ChartModule> => (chartModule ??= import('../chart/uplot-chart.ts'));
 
 function useChartModule(): ChartModule | undefined {
   const [mod, setMod] = useState<ChartModule | undefined>();
@@ -199,14 +200,13 @@ function ChartCard({
       {error && <ErrorBox error={error} onRetry={() => setAttempt(attempt + 1)} />}
       <div class="chart-box">
         {columns && mod && sum && sum.points > 0 ? (
-          <mod.Chart
+          <Chart
+            mod={mod}
             columns={columns}
             plan={plan}
             unit={u}
             limits={limitsOf(site, series.metric)}
             range={range}
-            fmt={fmt}
-            t={t}
           />
         ) : (
           !error && (!columns || !mod) && <p class="muted small chart-wait">{t('chartLoading')}</p>
@@ -214,4 +214,54 @@ function ChartCard({
       </div>
     </figure>
   );
+}
+
+interface ChartProps {
+  mod: ChartModule;
+  columns: Columns;
+  plan: ChartPlan;
+  unit: string;
+  limits: Limits | undefined;
+  range: RangeKey;
+}
+
+/** The uPlot chart: rebuilt when how it looks changes (language, range, limits), given new data otherwise. */
+function Chart({ mod, columns, plan, unit, limits, range }: ChartProps) {
+  const { t, fmt } = useUi();
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<ChartHandle | undefined>(undefined);
+  const latest = useRef(columns);
+  latest.current = columns;
+  const shape = `${fmt.lang}|${fmt.timeZone}|${range}|${plan.main}|${limits?.min}|${limits?.max}|${unit}`;
+  useEffect(() => {
+    const c = mod.createChart(
+      box.current!,
+      {
+        plan,
+        unit,
+        limits,
+        span: RANGES[range].span,
+        fmt,
+        labels: {
+          time: t('seriesTime'),
+          main: plan.bars ? t('seriesTotal', { per: t(`per_${bucketing(range, plan).stepKey}`) }) : t('seriesAvg'),
+          min: t('seriesMin'),
+          max: t('seriesMax'),
+          allowedMin: t('allowedMin'),
+          allowedMax: t('allowedMax'),
+        },
+      },
+      latest.current,
+    );
+    chart.current = c;
+    return () => {
+      c.destroy();
+      chart.current = undefined;
+    };
+  }, [mod, shape]);
+  useEffect(() => {
+    chart.current?.setData(columns);
+  }, [columns]);
+  const points = (columns.cols[plan.main] ?? []).filter((v) => v != null).length;
+  return <div ref={box} class="chart" data-points={points} />;
 }
