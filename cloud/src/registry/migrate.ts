@@ -233,7 +233,9 @@ async function migratePostgres(
   try {
     await lockPostgres(client);
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      // Looked up first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+      const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
+      if (rows.length === 0) await client.query(`CREATE SCHEMA "${target.schema}"`);
       await client.query(POSTGRES_TABLE);
       const applied: string[] = [];
       for (const m of pending((await client.query<AppliedRow>(SELECT_APPLIED)).rows, migrations)) {
