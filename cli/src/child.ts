@@ -14,12 +14,14 @@ export class LumbungProcess {
   output = '';
 
   constructor(
-    readonly command: 'edge' | 'gateway' | 'demo',
+    readonly command: 'edge' | 'gateway' | 'demo' | 'cloud' | 'sim',
     readonly env: Record<string, string>,
-    readonly healthUrl: string,
+    /** Undefined for a command without an HTTP endpoint (`sim`): started once spawned. */
+    readonly healthUrl: string | undefined,
     /** Extra Node options (NODE_OPTIONS), e.g. --cpu-prof. */
     readonly nodeOptions: string[] = [],
     readonly onSpawn?: (child: ChildProcess) => void,
+    readonly args: string[] = [],
   ) {}
 
   get pid(): number {
@@ -28,7 +30,7 @@ export class LumbungProcess {
 
   async start(): Promise<void> {
     const nodeOptions = [process.env.NODE_OPTIONS, ...this.nodeOptions].filter(Boolean).join(' ');
-    const child = spawn(LAUNCHER, [this.command], {
+    const child = spawn(LAUNCHER, [this.command, ...this.args], {
       env: {
         ...process.env,
         LUMBUNG_LOG_LEVEL: 'warn',
@@ -45,9 +47,11 @@ export class LumbungProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    await waitFor(`lumbung ${this.command} ${this.healthUrl}`, async () => {
+    const healthUrl = this.healthUrl;
+    if (healthUrl === undefined) return;
+    await waitFor(`lumbung ${this.command} ${healthUrl}`, async () => {
       if (child.exitCode !== null) throw new Error(`lumbung ${this.command} exited ${child.exitCode}:\n${this.output}`);
-      const res = await fetch(this.healthUrl);
+      const res = await fetch(healthUrl);
       await res.arrayBuffer();
       return res.status < 500 ? true : undefined;
     });

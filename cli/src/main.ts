@@ -17,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'apply the registry database migrations',
     load: async () => (await import('./commands/migrate.ts')).migrate,
   },
+  register: {
+    summary: 'register a village from a scenario file and issue its credentials',
+    load: async () => (await import('./commands/register.ts')).register,
+  },
   sim: {
     summary: 'device simulator for a village scenario',
     load: async () => (await import('./commands/sim.ts')).sim,

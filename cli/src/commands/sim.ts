@@ -10,7 +10,8 @@ const USAGE = `lumbung sim [options]
   publishes QoS 1 readings.
   --scenario FILE       scenario (default LUMBUNG_SCENARIO, else the Kelurahan Taman demo)
   --broker URL          the village box's device broker (default mqtt://127.0.0.1:1883)
-  --secrets FILE        JSON {"deviceId": "secret"} (required unless --dry-run)
+  --secrets FILE        JSON {"deviceId": "secret"}, or the credentials.json that \`lumbung register\` and
+                        the demo write (its "devices"); required unless --dry-run
   --speed N             simulated seconds per second (default LUMBUNG_SIM_SPEED, 1)
   --start TIME          simulated time to start at (default now; with --speed > 1, 7 days ago). The
                         simulated clock never passes the present: a village box refuses future readings,
@@ -51,7 +52,11 @@ export async function sim(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.secrets) throw new UsageError(`--secrets FILE is required\n\n${USAGE}`);
-  const secrets = JSON.parse(await readFile(values.secrets, 'utf8')) as Record<string, string>;
+  const file = JSON.parse(await readFile(values.secrets, 'utf8')) as Record<string, unknown>;
+  const secrets = (typeof file.devices === 'object' && file.devices !== null ? file.devices : file) as Record<
+    string,
+    string
+  >;
   const speed = values.speed !== undefined ? Number(values.speed) : cfg.simSpeed;
   if (!(speed > 0)) throw new UsageError(`--speed must be a positive number\n\n${USAGE}`);
   const startAt = values.start

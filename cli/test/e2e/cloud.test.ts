@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '@lumbung/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LAUNCHER, LumbungProcess } from '../../src/child.ts';
+
+const run = promisify(execFile);
+
+// The system as separate processes, as on real servers and a real village box: the cloud (API, registry,
+// gateway), a village box that takes its credentials from the cloud over HTTP, and devices.
+describe('lumbung register, cloud, edge and sim as separate processes', () => {
+  let dir: string | undefined;
+  const procs: LumbungProcess[] = [];
+  afterEach(async () => {
+    for (const p of procs.reverse()) await p.kill();
+    procs.length = 0;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers a village, provisions its box from the registry and serves its readings and presence', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-cloud-'));
+    const env = { ...process.env, LUMBUNG_DATA_DIR: dir, LUMBUNG_NODE: process.execPath, LUMBUNG_LOG_LEVEL: 'warn' };
+    const { stdout } = await run(LAUNCHER, ['register'], { env });
+    expect(stdout).toMatch(/registered Kelurahan Taman \(kel-taman\): 9 sites, 8 devices/);
+    const creds = JSON.parse(await readFile(path.join(dir, 'credentials.json'), 'utf8')) as {
+      edge: { edgeId: string; secret: string };
+    };
+
+    const [http, gw, edgeMqtt, edgeOps] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const api = `http://127.0.0.1:${http}/api/v1`;
+    const cloud = new LumbungProcess(
+      'cloud',
+      {
+        LUMBUNG_DATA_DIR: dir,
+        LUMBUNG_HTTP_PORT: String(http),
+        LUMBUNG_GATEWAY_PORT: String(gw),
+        LUMBUNG_GATEWAY_OPS_PORT: '0',
+      },
+      `${api}/health`,
+    );
+    procs.push(cloud);
+    await cloud.start();
+
+    const edge = new LumbungProcess(
+      'edge',
+      {
+        LUMBUNG_DATA_DIR: path.join(dir, 'box'),
+        LUMBUNG_EDGE_ID: creds.edge.edgeId,
+        LUMBUNG_EDGE_SECRET: creds.edge.secret,
+        LUMBUNG_CLOUD_URL: `http://127.0.0.1:${http}`,
+        LUMBUNG_UPLINK_URL: `mqtt://127.0.0.1:${gw}`,
+        LUMBUNG_MQTT_HOST: '127.0.0.1',
+        LUMBUNG_MQTT_PORT: String(edgeMqtt),
+        LUMBUNG_EDGE_OPS_PORT: String(edgeOps),
+      },
+      `http://127.0.0.1:${edgeOps}/health`,
+    );
+    procs.push(edge);
+    await edge.start();
+
+    const sim = new LumbungProcess('sim', { LUMBUNG_DATA_DIR: dir }, undefined, [], undefined, [
+      '--broker',
+      `mqtt://127.0.0.1:${edgeMqtt}`,
+      '--secrets',
+      path.join(dir, 'credentials.json'),
+      '--backfill-days',
+      '0.05',
+    ]);
+    procs.push(sim);
+    await sim.start();
+
+    // Readings of the egg room reach the cloud through the box and the gateway, with their site.
+    const latest = await waitFor(
+      'the egg room in the cloud',
+      async () => {
+        const rows = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`)).json()) as {
+          metric: string;
+          deviceId: string;
+        }[];
+        return rows.some((r) => r.metric === 'air_temperature') ? rows : undefined;
+      },
+      60_000,
+    );
+    expect(new Set(latest.map((r) => r.deviceId))).toEqual(new Set(['taman-th-telur']));
+    // Every device's presence came from its status topic through the box.
+    await waitFor(
+      'every device online in the cloud',
+      async () => {
+        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+        return health.length === 8 && health.every((h) => h.state === 'online') ? true : undefined;
+      },
+      60_000,
+    );
+    // The box keeps its last-known provisioning from the registry.
+    const cached = JSON.parse(await readFile(path.join(dir, 'box', 'edge', 'provisioning.json'), 'utf8')) as {
+      body: { devices: unknown[] };
+    };
+    expect(cached.body.devices).toHaveLength(8);
+
+    // Devices stop: the box reports them offline to the cloud.
+    expect(await sim.stop()).toBe(0);
+    await waitFor(
+      'devices offline in the cloud',
+      async () => {
+        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+        return health.every((h) => h.state === 'offline') ? true : undefined;
+      },
+      30_000,
+    );
+    expect(await edge.stop()).toBe(0);
+    expect(await cloud.stop()).toBe(0);
+  });
+});
