@@ -87,7 +87,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(err.message);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof PortTakenError) {
+    // RegistryError is matched by name: importing the cloud here would load it into every command.
+    const invalidDatabase =
+      err instanceof Error && err.name === 'RegistryError' && 'kind' in err && err.kind === 'invalid';
+    if (err instanceof ConfigError || err instanceof PortTakenError || invalidDatabase) {
       console.error(`lumbung ${name}: ${err.message}`);
       return 78; // EX_CONFIG
     }
