@@ -46,8 +46,26 @@ export interface Formatter {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-/** Dates and numbers for a language, in the village's time zone (never the phone's). */
+/** Creates an Intl object on first use: each costs milliseconds on a cheap phone (ICU loads locale data). */
+function lazy<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
+}
+
+const formatters = new Map<string, Formatter>();
+
+/**
+ * Dates and numbers for a language, in the village's time zone (never the phone's). One formatter per language
+ * and zone, made once: constructing Intl formats was the largest JavaScript cost of the first paint.
+ */
 export function createFormatter(lang: Lang, timeZone: string): Formatter {
+  const key = `${lang}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = makeFormatter(lang, timeZone)));
+  return f;
+}
+
+function makeFormatter(lang: Lang, timeZone: string): Formatter {
   const locale = LOCALES[lang];
   const numbers = new Map<number, Intl.NumberFormat>();
   const nf = (digits: number) => {
@@ -55,18 +73,42 @@ export function createFormatter(lang: Lang, timeZone: string): Formatter {
     if (!f) numbers.set(digits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
     return f;
   };
-  const dtf = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...o });
-  const hm = dtf({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const dayMonth = dtf({ day: 'numeric', month: 'short' });
-  const dayMonthYear = dtf({ day: 'numeric', month: 'short', year: 'numeric' });
-  const year = dtf({ year: 'numeric' });
+  const dtf = (o: Intl.DateTimeFormatOptions) => lazy(() => new Intl.DateTimeFormat(locale, { timeZone, ...o }));
+  // Times and dates of the pages come from the parts of ONE format (each Intl format costs on a phone).
+  const full = dtf({
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const parts = (ts: number) => {
+    const out: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+    const ps = full().formatToParts(ts);
+    ps.forEach((p, i) => {
+      if (p.type !== 'literal') out[p.type] = p.value;
+      // The separator between hour and minute: "." in Indonesian, ":" in English.
+      else if (ps[i - 1]?.type === 'hour') out.literal = p.value;
+    });
+    return out;
+  };
+  const hm = (ts: number) => {
+    const p = parts(ts);
+    return `${p.hour}${p.literal ?? ':'}${p.minute}`;
+  };
+  const dayMonth = (ts: number) => {
+    const p = parts(ts);
+    return `${p.day} ${p.month}`;
+  };
   const weekdayDay = dtf({ weekday: 'short', day: 'numeric' });
   const monthShort = dtf({ month: 'short' });
   const monthYear = dtf({ month: 'short', year: 'numeric' });
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const january = lazy(() => monthShort().format(Date.UTC(2000, 0, 15)));
+  const rtf = lazy(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
   const zone =
     ZONE_ABBR[timeZone] ??
-    dtf({ timeZoneName: 'short' })
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
       .formatToParts(0)
       .find((p) => p.type === 'timeZoneName')?.value ??
     timeZone;
@@ -79,40 +121,45 @@ export function createFormatter(lang: Lang, timeZone: string): Formatter {
     zone,
     number,
     value: (value, unit, digits) => joinUnit(number(value, digits), unit),
-    time: (ts) => `${hm.format(ts)} ${zone}`,
+    time: (ts) => `${hm(ts)} ${zone}`,
     dateTime: (ts, now = Date.now()) => {
-      const d = year.format(ts) === year.format(now) ? dayMonth.format(ts) : dayMonthYear.format(ts);
-      return `${d} ${hm.format(ts)} ${zone}`;
+      const p = parts(ts);
+      const year = p.year === parts(now).year ? '' : ` ${p.year}`;
+      return `${p.day} ${p.month}${year} ${p.hour}${p.literal ?? ':'}${p.minute} ${zone}`;
     },
-    date: (ts) => dayMonthYear.format(ts),
+    date: (ts) => {
+      const p = parts(ts);
+      return `${p.day} ${p.month} ${p.year}`;
+    },
     relative: (ts, now) => {
       const s = Math.round((ts - now) / 1000);
       const a = Math.abs(s);
-      if (a < 45) return rtf.format(0, 'second');
-      if (a < 3600) return rtf.format(Math.round(s / 60), 'minute');
-      if (a < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
-      return rtf.format(Math.round(s / 86_400), 'day');
+      if (a < 45) return rtf().format(0, 'second');
+      if (a < 3600) return rtf().format(Math.round(s / 60), 'minute');
+      if (a < 86_400) return rtf().format(Math.round(s / 3600), 'hour');
+      return rtf().format(Math.round(s / 86_400), 'day');
     },
     tick: (ts, spanMs) => {
-      if (spanMs <= 2 * DAY) return hm.format(ts);
-      if (spanMs <= 10 * DAY) return weekdayDay.format(ts);
-      if (spanMs <= 120 * DAY) return dayMonth.format(ts);
+      if (spanMs <= 2 * DAY) return hm(ts);
+      if (spanMs <= 10 * DAY) return weekdayDay().format(ts);
+      if (spanMs <= 120 * DAY) return dayMonth(ts);
       // A year: month names, with the year at January.
-      return monthShort.format(ts) === monthShort.format(Date.UTC(2000, 0, 15))
-        ? monthYear.format(ts)
-        : monthShort.format(ts);
+      const m = monthShort().format(ts);
+      return m === january() ? monthYear().format(ts) : m;
     },
   };
 }
 
+const isoDays = new Map<string, Intl.DateTimeFormat>();
+
 /** Whole local days between a local date (YYYY-MM-DD) and a moment, in a time zone. */
 export function daysSince(isoDate: string, now: number, timeZone: string): number {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  let f = isoDays.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    isoDays.set(timeZone, f);
+  }
+  const today = f.format(now);
   return Math.round((Date.parse(today) - Date.parse(isoDate)) / DAY);
 }
 
