@@ -1,0 +1,227 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '@lumbung/runtime';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LumbungProcess } from '../../src/child.ts';
+
+const run = promisify(execFile);
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Chromium from Debian (`apt-get install -y chromium`), driven by playwright-core. Missing, the test is skipped
+ * with a message, except under CI=true: there its absence fails the run.
+ */
+function requireChromium(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const how = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
+  if (process.env.CI === 'true') throw new Error(`${how} (required when CI=true)`);
+  console.warn(`skipping the dashboard browser test: ${how}`);
+  return false;
+}
+
+const available = requireChromium();
+const VILLAGE = 'kel-taman';
+/** The chart's average line (dashboards/src/chart/uplot-chart.ts COLORS.main) and the allowed-range lines. */
+const LINE = [11, 92, 173] as const;
+const LIMIT = [179, 38, 30] as const;
+
+// The web dashboard in a real browser against the real demo (`lumbung demo`: cloud API, village box, gateway and
+// the simulated Kelurahan Taman with two days of history), at a phone's width.
+describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
+  let dir: string;
+  let demo: LumbungProcess;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-dashboard-'));
+    // The dashboard built from the current sources into the temp dir (the shared dashboards/dist stays as is).
+    const dashboards = path.dirname(createRequire(import.meta.url).resolve('@lumbung/dashboards/package.json'));
+    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    const out = path.join(dir, 'dashboard');
+    await run(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: dashboards,
+    });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    demo = new LumbungProcess(
+      'demo',
+      {
+        LUMBUNG_DATA_DIR: path.join(dir, 'data'),
+        LUMBUNG_HTTP_PORT: String(port),
+        LUMBUNG_MQTT_PORT: '0',
+        LUMBUNG_GATEWAY_PORT: '0',
+        LUMBUNG_GATEWAY_OPS_PORT: '0',
+        LUMBUNG_EDGE_OPS_PORT: '0',
+        LUMBUNG_DEMO_BACKFILL_DAYS: '2',
+        LUMBUNG_DASHBOARD_DIR: out,
+      },
+      `${base}/api/v1/health`,
+    );
+    await demo.start();
+    await waitFor('the demo backfill', () => /backfill done/.test(demo.output) || undefined, 180_000);
+    await waitFor('latest readings of the egg room', async () => {
+      const res = await fetch(`${base}/api/v1/villages/${VILLAGE}/latest?siteId=ruang-telur`);
+      return res.ok && ((await res.json()) as unknown[]).length > 0 ? true : undefined;
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A phone: 360 CSS px wide, a fresh profile (no stored language or name). */
+  async function phone(hash: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('close', () => {
+      if (errors.length) console.warn(`page errors: ${errors.join('; ')}`);
+    });
+    await page.goto(`${base}/${hash}`);
+    return page;
+  }
+
+  /**
+   * Pixels of a colour (opaque, within a tolerance) on a chart's canvas: what uPlot actually drew. (Browser code
+   * as strings: this project's TypeScript has no DOM library.)
+   */
+  const pixelsOf = (page: Page, metric: string, [r, g, b]: readonly number[]) =>
+    page.evaluate(`(() => {
+      const canvas = document.querySelector('figure[data-metric="${metric}"] canvas');
+      if (!canvas) return -1;
+      const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < img.length; i += 4)
+        if (img[i + 3] > 200 && Math.abs(img[i] - ${r}) + Math.abs(img[i + 1] - ${g}) + Math.abs(img[i + 2] - ${b}) < 40) n++;
+      return n;
+    })()`) as Promise<number>;
+
+  it('shows the overview of Kelurahan Taman with its latest readings, in Bahasa Indonesia', async () => {
+    const page = await phone(`#/v/${VILLAGE}`);
+    await page.locator('main h1', { hasText: 'Kelurahan Taman' }).waitFor();
+    await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
+    expect(await page.getAttribute('html', 'lang')).toBe('id');
+    const egg = page.locator('[data-site-id="ruang-telur"]');
+    await expect.poll(() => egg.locator('.readings dd').count()).toBeGreaterThanOrEqual(2);
+    expect(await egg.locator('.readings').innerText()).toMatch(/Suhu udara\s+\d+(,\d+)? °C/);
+    expect(await page.locator('h2').allInnerTexts()).toEqual(
+      expect.arrayContaining(['Peringatan', 'Lahan', 'Ruang simpan', 'Cuaca', 'Meteran']),
+    );
+    expect(await page.locator('main').innerText()).toMatch(/Perangkat aktif: \d+ dari 8/);
+    // The event stream connects after the first data.
+    await page.locator('.live-live').waitFor({ timeout: 30_000 });
+    await page.context().close();
+  });
+
+  it('draws the egg room charts: points of the average, the allowed range, and other ranges on demand', async () => {
+    const page = await phone(`#/v/${VILLAGE}/site/ruang-telur`);
+    const temp = page.locator('figure[data-metric="air_temperature"] .chart');
+    await temp.locator('canvas').waitFor();
+    // Two days of history at one reading a minute: the last 24 hours fill ~144 ten-minute buckets.
+    await expect.poll(async () => Number(await temp.getAttribute('data-points'))).toBeGreaterThan(120);
+    await expect.poll(() => pixelsOf(page, 'air_temperature', LINE)).toBeGreaterThan(200);
+    expect(await pixelsOf(page, 'air_temperature', LIMIT)).toBeGreaterThan(50);
+    expect(await page.locator('figure[data-metric="air_temperature"] figcaption').innerText()).toMatch(
+      /24 jam terakhir: rata-rata \d+(,\d+)? °C/,
+    );
+    const week = page.locator('button[data-range="7d"]');
+    await week.click();
+    expect(await week.getAttribute('aria-pressed')).toBe('true');
+    // 7 days in hourly buckets, of which two days have data: ~48.
+    await expect
+      .poll(async () => Number(await temp.getAttribute('data-points')))
+      .toSatisfy((n: number) => n >= 40 && n <= 60);
+    await page.context().close();
+  });
+
+  it('charts a meter as bars of use per hour', async () => {
+    const page = await phone(`#/v/${VILLAGE}/site/meter-listrik`);
+    const fig = page.locator('figure[data-metric="energy"]');
+    await fig.locator('canvas').waitFor();
+    expect(await fig.locator('h2').innerText()).toMatch(/Energi listrik.*kWh.*per jam/);
+    await expect.poll(async () => Number(await fig.locator('.chart').getAttribute('data-points'))).toBeGreaterThan(20);
+    await expect.poll(() => pixelsOf(page, 'energy', LINE)).toBeGreaterThan(200);
+    await page.context().close();
+  });
+
+  it('switches between Bahasa Indonesia and English, and remembers the choice', async () => {
+    const page = await phone(`#/v/${VILLAGE}`);
+    const nav = page.getByRole('navigation');
+    await nav.getByText('Peringatan').waitFor();
+    await page.locator('button.lang').click();
+    await nav.getByText('Alerts').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await nav.innerText()).not.toContain('Peringatan');
+    await page.locator('main h2', { hasText: 'Storage rooms' }).waitFor();
+    await page.reload();
+    await nav.getByText('Alerts').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.locator('button.lang').click();
+    await nav.getByText('Peringatan').waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('id');
+    await page.context().close();
+  });
+
+  it('fits a 360 px wide phone without horizontal scrolling on every page', async () => {
+    const pages = ['', '/site/ruang-telur', '/site/stasiun-cuaca', '/site/sawah-a', '/devices', '/alerts'];
+    for (const p of pages) {
+      const page = await phone(`#/v/${VILLAGE}${p}`);
+      await page.locator('main h1').waitFor();
+      if (p.startsWith('/site')) await page.locator('.chart canvas').first().waitFor();
+      if (p === '/devices') await page.locator('.device').first().waitFor();
+      const size = (await page.evaluate(`({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+        widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
+      })`)) as { scroll: number; client: number; widest: number };
+      expect({ page: p, ...size }).toEqual({ page: p, scroll: 360, client: 360, widest: expect.any(Number) });
+      expect(size.widest, `${p}: an element reaches past the right edge`).toBeLessThanOrEqual(360);
+      await page.context().close();
+    }
+  });
+
+  it('lists the health of all eight devices', async () => {
+    const page = await phone(`#/v/${VILLAGE}/devices`);
+    await expect.poll(() => page.locator('.device').count()).toBe(8);
+    expect(await page.locator('[data-device-id="taman-th-telur"]').innerText()).toMatch(/Baterai\s+\d+,\d+ V/);
+    await page.context().close();
+  });
+
+  it('acknowledges an open alert, if the demo raised one', async () => {
+    const api = `${base}/api/v1/villages/${VILLAGE}`;
+    const open = (await (await fetch(`${api}/alerts?status=open`)).json()) as { id: string }[];
+    if (open.length === 0) {
+      console.warn('no open alert in the demo right now: acknowledging not exercised');
+      return;
+    }
+    const page = await phone(`#/v/${VILLAGE}/alerts`);
+    await page.getByLabel('Nama Anda').fill('Bu Siti');
+    const item = page.locator('li.alert', { has: page.getByRole('button', { name: 'Tandai diketahui' }) }).first();
+    await item.waitFor();
+    const id = (await item.getAttribute('data-alert-id'))!;
+    await item.getByRole('button', { name: 'Tandai diketahui' }).click();
+    const same = page.locator(`li.alert[data-alert-id="${id}"]`);
+    await same.getByText('Diketahui oleh Bu Siti').waitFor();
+    expect(await same.getByRole('button', { name: 'Tandai diketahui' }).count()).toBe(0);
+    const rec = (await (await fetch(`${api}/alerts/${encodeURIComponent(id)}`)).json()) as {
+      status: string;
+      acknowledgedBy: string;
+    };
+    expect(rec).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'Bu Siti' });
+    await page.context().close();
+  });
+});
