@@ -48,8 +48,15 @@ export class PrismaRegistry implements Registry {
     if (this.#db) return;
     await migrateTarget(this.target);
     const db = await connect(this.target);
-    await db.$connect();
-    this.#db = db;
+    try {
+      await db.$connect();
+    } catch (err) {
+      await db.$disconnect().catch(() => {});
+      throw err;
+    }
+    // Two overlapping start() calls: the second client is surplus.
+    if (this.#db) await db.$disconnect();
+    else this.#db = db;
   }
 
   async stop(): Promise<void> {
