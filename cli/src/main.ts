@@ -94,6 +94,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`lumbung ${name}: ${err.message}`);
       return 78; // EX_CONFIG
     }
+    if (err instanceof Error && err.name === 'RegistryError' && 'kind' in err && err.kind === 'unavailable') {
+      console.error(`lumbung ${name}: ${err.message}`);
+      return 69; // EX_UNAVAILABLE
+    }
     throw err;
   }
 }

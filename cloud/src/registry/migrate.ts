@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { type DatabaseTarget, databaseTarget } from './database.ts';
+import { type DatabaseTarget, databaseTarget, redact } from './database.ts';
+import { RegistryError } from './port.ts';
 
 /**
  * Applies the committed SQL migrations (`cloud/prisma/{sqlite,postgresql}/migrations/NNNN_name/migration.sql`)
@@ -229,7 +230,14 @@ async function migratePostgres(
   const client = pgClient(target.connectionString, { schema: target.schema });
   // A dropped connection is reported on the query that fails; without a listener it would crash the process.
   client.on('error', () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new RegistryError(
+      'unavailable',
+      `cannot reach the registry database ${redact(target.connectionString)} (LUMBUNG_DATABASE_URL): ${(err as Error).message || (err as { code?: string }).code}`,
+    );
+  }
   try {
     await lockPostgres(client);
     try {

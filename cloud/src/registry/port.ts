@@ -114,7 +114,8 @@ export interface Registry {
   countOpenAlerts(villageId: string): Promise<number>;
 }
 
-export type RegistryErrorKind = 'not_found' | 'conflict' | 'invalid';
+/** `unavailable`: the database cannot be reached (start-up, migrations). */
+export type RegistryErrorKind = 'not_found' | 'conflict' | 'invalid' | 'unavailable';
 
 export class RegistryError extends Error {
   constructor(
