@@ -60,7 +60,6 @@ interface Request {
 
 interface RunResult {
   fcpMs: number | null;
-  lcpMs: number | null;
   overviewReadyMs: number;
   /** Every request that finished before the overview was ready. */
   requests: number;
@@ -97,10 +96,6 @@ async function measure(page: Page, cdp: CDPSession, base: string): Promise<RunRe
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-  // Largest contentful paint is only reported to observers registered before it happens.
-  await page.addInitScript(
-    `window.__lcp = null; try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lcp = e.startTime; }).observe({ type: 'largest-contentful-paint', buffered: true }); } catch {}`,
-  );
 
   await page.goto(`${base}/#/v/${VILLAGE}`, { waitUntil: 'commit' });
   await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length > 0`, null, {
@@ -110,11 +105,9 @@ async function measure(page: Page, cdp: CDPSession, base: string): Promise<RunRe
   const marks = (await page.evaluate(`({
     ready: performance.getEntriesByName('lumbung:overview-ready')[0].startTime,
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-    lcp: window.__lcp,
-    origin: performance.timeOrigin,
     text: document.querySelector('main h1')?.textContent ?? '',
     readings: document.querySelectorAll('.readings dd').length,
-  })`)) as { ready: number; fcp: number | null; lcp: number | null; origin: number; text: string; readings: number };
+  })`)) as { ready: number; fcp: number | null; text: string; readings: number };
   if (!marks.text || marks.readings === 0)
     throw new Error(`the overview was marked ready without data (h1 "${marks.text}", ${marks.readings} readings)`);
   // CDP timestamps are monotonic seconds; compare by the order of events instead of clocks: everything that
@@ -147,7 +140,6 @@ async function measure(page: Page, cdp: CDPSession, base: string): Promise<RunRe
   const chartExtra = [...requests.entries()].filter(([id, r]) => !before.has(id) && r.end !== undefined);
   return {
     fcpMs: marks.fcp === null ? null : round(marks.fcp, 0),
-    lcpMs: marks.lcp === null ? null : round(marks.lcp, 0),
     overviewReadyMs: round(marks.ready, 0),
     requests: firstLoad.length,
     documentWireBytes: sum(documents),
@@ -291,7 +283,6 @@ async function main() {
         totalWireBytes: median(results.map((r) => r.totalWireBytes)),
         requests: median(results.map((r) => r.requests)),
         fcpMs: median(results.map((r) => r.fcpMs ?? Number.NaN)),
-        lcpMs: median(results.map((r) => r.lcpMs ?? Number.NaN)),
         overviewReadyMs: ready,
         overviewReadyMsAll: results.map((r) => r.overviewReadyMs),
       },
