@@ -30,6 +30,8 @@ const VILLAGE = 'kel-taman';
 /** The chart's average line (dashboards/src/chart/uplot-chart.ts COLORS.main) and the allowed-range lines. */
 const LINE = [11, 92, 173] as const;
 const LIMIT = [179, 38, 30] as const;
+/** Polls wait for what the page loads after its first data (device health, charts): generous on a busy machine. */
+const POLL = { timeout: 30_000, interval: 100 };
 
 // The web dashboard in a real browser against the real demo (`lumbung demo`: cloud API, village box, gateway and
 // the simulated Kelurahan Taman with two days of history), at a phone's width.
@@ -116,7 +118,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
     expect(await page.getAttribute('html', 'lang')).toBe('id');
     const egg = page.locator('[data-site-id="ruang-telur"]');
-    await expect.poll(() => egg.locator('.readings dd').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => egg.locator('.readings dd').count(), POLL).toBeGreaterThanOrEqual(2);
     expect(await egg.locator('.readings').innerText()).toMatch(/Suhu udara\s+\d+(,\d+)? °C/);
     expect(await page.locator('h2').allInnerTexts()).toEqual(
       expect.arrayContaining(['Peringatan', 'Lahan', 'Ruang simpan', 'Cuaca', 'Meteran']),
@@ -132,8 +134,8 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     const temp = page.locator('figure[data-metric="air_temperature"] .chart');
     await temp.locator('canvas').waitFor();
     // Two days of history at one reading a minute: the last 24 hours fill ~144 ten-minute buckets.
-    await expect.poll(async () => Number(await temp.getAttribute('data-points'))).toBeGreaterThan(120);
-    await expect.poll(() => pixelsOf(page, 'air_temperature', LINE)).toBeGreaterThan(200);
+    await expect.poll(async () => Number(await temp.getAttribute('data-points')), POLL).toBeGreaterThan(120);
+    await expect.poll(() => pixelsOf(page, 'air_temperature', LINE), POLL).toBeGreaterThan(200);
     expect(await pixelsOf(page, 'air_temperature', LIMIT)).toBeGreaterThan(50);
     expect(await page.locator('figure[data-metric="air_temperature"] figcaption').innerText()).toMatch(
       /24 jam terakhir: rata-rata \d+(,\d+)? °C/,
@@ -143,7 +145,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     expect(await week.getAttribute('aria-pressed')).toBe('true');
     // 7 days in hourly buckets, of which two days have data: ~48.
     await expect
-      .poll(async () => Number(await temp.getAttribute('data-points')))
+      .poll(async () => Number(await temp.getAttribute('data-points')), POLL)
       .toSatisfy((n: number) => n >= 40 && n <= 60);
     await page.context().close();
   });
@@ -153,8 +155,10 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     const fig = page.locator('figure[data-metric="energy"]');
     await fig.locator('canvas').waitFor();
     expect(await fig.locator('h2').innerText()).toMatch(/Energi listrik.*kWh.*per jam/);
-    await expect.poll(async () => Number(await fig.locator('.chart').getAttribute('data-points'))).toBeGreaterThan(20);
-    await expect.poll(() => pixelsOf(page, 'energy', LINE)).toBeGreaterThan(200);
+    await expect
+      .poll(async () => Number(await fig.locator('.chart').getAttribute('data-points')), POLL)
+      .toBeGreaterThan(20);
+    await expect.poll(() => pixelsOf(page, 'energy', LINE), POLL).toBeGreaterThan(200);
     await page.context().close();
   });
 
@@ -196,7 +200,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
 
   it('lists the health of all eight devices', async () => {
     const page = await phone(`#/v/${VILLAGE}/devices`);
-    await expect.poll(() => page.locator('.device').count()).toBe(8);
+    await expect.poll(() => page.locator('.device').count(), POLL).toBe(8);
     expect(await page.locator('[data-device-id="taman-th-telur"]').innerText()).toMatch(/Baterai\s+\d+,\d+ V/);
     await page.context().close();
   });
