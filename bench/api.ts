@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { Cloud, openRegistry, seedFromScenario } from '@lumbung/cloud';
-import { DEMO_SCENARIO_PATH, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
+import { DEMO_SCENARIO_PATH, emittedReadings, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
 import { hashSecret } from '@lumbung/runtime';
 import type { Scenario } from '@lumbung/schemas';
 import { DuckDbStore, type StoredReading } from '@lumbung/store';
@@ -57,18 +57,7 @@ async function main() {
     let batch: StoredReading[] = [];
     let written = 0;
     for (const e of iterateReadings(scenario, { from, to })) {
-      const all: Record<string, number> = { ...e.payload.readings };
-      if (e.payload.battery !== undefined) all.battery = e.payload.battery;
-      if (e.payload.rssi !== undefined) all.rssi = e.payload.rssi;
-      for (const [metric, value] of Object.entries(all))
-        batch.push({
-          villageId: scenario.village.id,
-          deviceId: e.deviceId,
-          metric,
-          ts: e.ts,
-          value,
-          tsSource: 'device',
-        });
+      batch.push(...emittedReadings(e, scenario.village.id));
       if (batch.length >= 50_000) {
         written += (await store.write(batch)).written;
         batch = [];

@@ -5,4 +5,4 @@ export { IngestBridge, type IngestEvents, type Subscribe } from './ingest.ts';
 export { LiveHub, type LiveMessage } from './live.ts';
 export * from './registry/index.ts';
 export { cloudSettings } from './settings.ts';
-export { STALE_INTERVALS, Telemetry, utcOffsetMs } from './telemetry.ts';
+export { STALE_INTERVALS, Telemetry } from './telemetry.ts';

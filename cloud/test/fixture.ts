@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_SCENARIO_PATH, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
+import { DEMO_SCENARIO_PATH, emittedReadings, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
 import { createLogger, EventBus, hashSecret } from '@lumbung/runtime';
 import { defaultCatalogue, type Scenario } from '@lumbung/schemas';
 import { DuckDbStore, type StoredReading } from '@lumbung/store';
@@ -32,16 +32,7 @@ export interface Fixture {
 
 /** Readings the simulator makes for the demo village over the fixture's history, as the store keeps them. */
 export function villageReadings(scenario: Scenario, from: number, to: number): StoredReading[] {
-  const out: StoredReading[] = [];
-  for (const e of iterateReadings(scenario, { from, to })) {
-    const { readings, battery, rssi } = e.payload;
-    const all: Record<string, number> = { ...readings };
-    if (battery !== undefined) all.battery = battery;
-    if (rssi !== undefined) all.rssi = rssi;
-    for (const [metric, value] of Object.entries(all))
-      out.push({ villageId: scenario.village.id, deviceId: e.deviceId, metric, ts: e.ts, value, tsSource: 'device' });
-  }
-  return out;
+  return [...iterateReadings(scenario, { from, to })].flatMap((e) => emittedReadings(e, scenario.village.id));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_SCENARIO_PATH, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
+import { DEMO_SCENARIO_PATH, emittedReadings, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
 import { BUILTIN_METRICS } from '@lumbung/schemas';
 import { type StoredReading, VictoriaMetricsProcess, VictoriaMetricsStore } from '@lumbung/store';
 import { requireVictoriaMetrics } from '@lumbung/store/testing';
@@ -140,19 +140,7 @@ describe.skipIf(!vmAvailable)('Grafana dashboards: every query answers on a real
     const scenario = await loadScenario(DEMO_SCENARIO_PATH);
     let batch: StoredReading[] = [];
     for (const e of iterateReadings(scenario, { from: now - 26 * 3_600_000, to: now })) {
-      const { readings, battery, rssi } = e.payload;
-      const all: Record<string, number> = { ...readings };
-      if (battery !== undefined) all['battery'] = battery;
-      if (rssi !== undefined) all['rssi'] = rssi;
-      for (const [metric, value] of Object.entries(all))
-        batch.push({
-          villageId: scenario.village.id,
-          deviceId: e.deviceId,
-          metric,
-          ts: e.ts,
-          value,
-          tsSource: 'device',
-        });
+      batch.push(...emittedReadings(e, scenario.village.id));
       if (batch.length >= 5000) {
         await store.write(batch);
         batch = [];

@@ -1,5 +1,6 @@
+import { tzOffsetMs } from '@lumbung/schemas/time';
 import { describe, expect, it } from 'vitest';
-import { bucketing, planFor, RANGE_KEYS, RANGES, utcOffsetMs, windowOf } from '../src/chart/ranges.ts';
+import { bucketing, planFor, RANGE_KEYS, RANGES, windowOf } from '../src/chart/ranges.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,10 +32,10 @@ describe('chart ranges', () => {
 
   it('knows the UTC offsets of WIB, WITA and WIT', () => {
     const t = Date.UTC(2026, 10, 22, 8);
-    expect(utcOffsetMs(t, 'Asia/Jakarta')).toBe(7 * HOUR);
-    expect(utcOffsetMs(t, 'Asia/Makassar')).toBe(8 * HOUR);
-    expect(utcOffsetMs(t, 'Asia/Jayapura')).toBe(9 * HOUR);
-    expect(utcOffsetMs(t, 'UTC')).toBe(0);
+    expect(tzOffsetMs('Asia/Jakarta', t)).toBe(7 * HOUR);
+    expect(tzOffsetMs('Asia/Makassar', t)).toBe(8 * HOUR);
+    expect(tzOffsetMs('Asia/Jayapura', t)).toBe(9 * HOUR);
+    expect(tzOffsetMs('UTC', t)).toBe(0);
   });
 
   it('starts a window on a bucket boundary: UTC multiples below a day, local midnight for days', () => {

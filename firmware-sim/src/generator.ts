@@ -82,3 +82,33 @@ export function countSlots(scenario: Scenario, opts: GenerateOptions): Record<st
   const to = toMs(opts.to);
   return Object.fromEntries(devices.map((d) => [d.id, d.slotsBetween(from, to)]));
 }
+
+/** A reading as a store keeps it (the shape of `@lumbung/store`'s StoredReading). */
+export interface EmittedReading {
+  villageId: string;
+  deviceId: string;
+  metric: string;
+  ts: number;
+  value: number;
+  tsSource: 'device';
+}
+
+/**
+ * The readings of one emission as the gateway would store them: every metric of the payload, and battery
+ * and signal as metrics of their own (as the village box turns them). For filling stores in tests and
+ * benchmarks without the network.
+ */
+export function emittedReadings(e: Emission, villageId: string): EmittedReading[] {
+  const { readings, battery, rssi } = e.payload;
+  const all: Record<string, number> = { ...readings };
+  if (battery !== undefined) all.battery = battery;
+  if (rssi !== undefined) all.rssi = rssi;
+  return Object.entries(all).map(([metric, value]) => ({
+    villageId,
+    deviceId: e.deviceId,
+    metric,
+    ts: e.ts,
+    value,
+    tsSource: 'device',
+  }));
+}

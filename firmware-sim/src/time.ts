@@ -1,39 +1,10 @@
+import { tzOffsetMs } from '@lumbung/schemas';
+
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
-
-/** Offset of an IANA zone from UTC at `ts`, in milliseconds (cached per zone and hour). */
-export function tzOffsetMs(timeZone: string, ts: number): number {
-  const hour = Math.floor(ts / HOUR);
-  const key = `${timeZone}|${hour}`;
-  const cached = offsets.get(key);
-  if (cached !== undefined) return cached;
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  const at = hour * HOUR;
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  const off = local - at;
-  if (offsets.size > 50_000) offsets.clear();
-  offsets.set(key, off);
-  return off;
-}
+export { tzOffsetMs };
 
 /** Local civil time of `ts` in a zone. */
 export interface LocalTime {

@@ -7,5 +7,6 @@ export * from './metrics.ts';
 export * from './provisioning.ts';
 export * from './query.ts';
 export * from './scenario.ts';
+export * from './time.ts';
 export * from './topics.ts';
 export * from './uplink.ts';

@@ -8,11 +8,11 @@ import {
   ScenarioSiteId,
   SeriesQuery,
   SeriesRecord,
+  tzOffsetMs,
 } from '@lumbung/schemas';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { ApiFailure } from '../errors.ts';
-import { utcOffsetMs } from '../telemetry.ts';
 import { type Api, errors, requireVillage, VillageParams } from './common.ts';
 
 const DAY = 86_400_000;
@@ -62,7 +62,7 @@ export async function telemetryRoutes(api: Api, deps: AppDeps): Promise<void> {
         throw new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: 'step must be at least 1s' });
       const aggs = (q.agg?.split(',') ?? ['avg']) as Aggregation[];
       // Daily and longer buckets follow the village's local day (STYLE.md "Units, time, names").
-      const offset = q.step !== undefined && q.step % DAY === 0 ? -utcOffsetMs(village.timeZone, q.from) : 0;
+      const offset = q.step !== undefined && q.step % DAY === 0 ? -tzOffsetMs(village.timeZone, q.from) : 0;
       return telemetry.readings(
         village.id,
         { deviceId: q.deviceId, metric: q.metric, from: q.from, to, step: q.step, aggs: [...new Set(aggs)] },

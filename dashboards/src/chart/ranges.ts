@@ -1,4 +1,5 @@
 import type { MetricKind } from '@lumbung/schemas';
+import { tzOffsetMs } from '@lumbung/schemas/time';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -60,23 +61,6 @@ export function planFor(kind: MetricKind): ChartPlan {
   }
 }
 
-/** Milliseconds east of UTC of a time zone at a moment (Asia/Jakarta: 25,200,000). */
-export function utcOffsetMs(ts: number, timeZone: string): number {
-  const p = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(ts);
-  const n = (t: string) => Number(p.find((x) => x.type === t)?.value);
-  const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return local - Math.floor(ts / 1000) * 1000;
-}
-
 /**
  * The query window of a range: `from` on a bucket boundary so the first bucket is whole (the API starts
  * buckets of a day or more at the village's local midnight, shorter ones on UTC multiples of the step);
@@ -89,6 +73,6 @@ export function windowOf(
   timeZone = 'UTC',
 ): { from: number; to: number; step: number } {
   const { span } = RANGES[range];
-  const offset = step >= DAY ? utcOffsetMs(now - span, timeZone) : 0;
+  const offset = step >= DAY ? tzOffsetMs(timeZone, now - span) : 0;
   return { from: Math.floor((now - span + offset) / step) * step - offset, to: now, step };
 }
