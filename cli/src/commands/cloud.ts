@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Cloud, cloudSettings, openRegistry } from '@lumbung/cloud';
-import { Gateway, type GatewayEvents, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
-import { createLogger, EventBus, generateSecret, hashSecret, loadConfig } from '@lumbung/runtime';
+import { cloudSettings } from '@lumbung/cloud';
+import { gatewaySettings } from '@lumbung/gateway';
+import { createLogger, generateSecret, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
-import { dashboardDir, lumbungVersion } from '../dashboard-dir.ts';
+import { cloudSide } from '../cloud-side.ts';
 import { resolvePort } from '../ports.ts';
 import { runUntilSignal } from '../service.ts';
 import { cliSettings, storeUrl } from '../settings.ts';
@@ -26,53 +26,28 @@ export async function cloud(argv: string[]): Promise<number> {
   const httpPort = (await resolvePort(cloudSettings.httpPort, cfg.httpPort, process.env, cfg.httpHost)).port;
   const gwPort = (await resolvePort(gatewaySettings.port, gwCfg.port, process.env, gwCfg.host)).port;
   const store = openStore(storeUrl(cli.tsdbUrl, dataDir));
-  const registry = openRegistry({ url: cfg.databaseUrl, dataDir });
-  const events = new EventBus<GatewayEvents>();
-  const log = createLogger('cloud');
-  // The gateway in this process asks the cloud over loopback with a token of this run; a gateway run
-  // elsewhere (`lumbung gateway`) uses LUMBUNG_GATEWAY_TOKEN.
-  const localToken = generateSecret();
-  const dashboard = dashboardDir(cfg.dashboardDir);
-  const app = new Cloud({
-    host: cfg.httpHost,
-    port: httpPort,
-    registry,
+  const side = cloudSide({
+    http: { host: cfg.httpHost, port: httpPort },
+    databaseUrl: cfg.databaseUrl,
+    dashboardDir: cfg.dashboardDir,
+    dataDir,
     store,
-    version: lumbungVersion(),
-    logger: log,
-    dashboardDir: dashboard.dir,
-    gatewayTokenHash: hashSecret(cfg.gatewayToken ?? localToken),
-    subscribe: (event, listener) => events.on(event as never, listener as never),
+    // The gateway in this process asks the cloud over loopback with a token of this run, unless one is
+    // configured (a gateway run elsewhere, `lumbung gateway`, presents LUMBUNG_GATEWAY_TOKEN).
+    gatewayToken: cfg.gatewayToken ?? generateSecret(),
+    gateway: { ...gwCfg, dataDir, port: gwPort },
+    logger: (c) => createLogger(c),
   });
-  let gateway: Gateway | undefined;
-  const gatewayComponent = {
-    start: async () => {
-      gateway = new Gateway({
-        ...gatewayOptionsFromConfig(
-          {
-            ...gwCfg,
-            dataDir,
-            port: gwPort,
-            cloudUrl: `http://127.0.0.1:${app.port}`,
-            gatewayToken: cfg.gatewayToken ?? localToken,
-          },
-          { store, events },
-        ),
-        logger: createLogger('gateway'),
-      });
-      await gateway.start();
-    },
-    stop: async () => gateway?.stop(),
-  };
-  return runUntilSignal([store, app, gatewayComponent], {
+  const log = createLogger('cloud');
+  return runUntilSignal([store, side.cloud, side.gatewayComponent], {
     onStarted: () => {
       log.info(
         {
-          http: `http://localhost:${app.port}`,
-          gatewayMqttPort: gateway?.mqttPort,
-          registry: registry.provider,
+          http: `http://localhost:${side.cloud.port}`,
+          gatewayMqttPort: side.gateway()?.mqttPort,
+          registry: side.registry.provider,
           store: store.name,
-          dashboard: dashboard.dir ?? dashboard.problem,
+          dashboard: side.dashboard.dir ?? side.dashboard.problem,
         },
         'cloud ready',
       );

@@ -1,13 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Cloud, cloudSettings, openRegistry, seedFromScenario } from '@lumbung/cloud';
+import { cloudSettings, seedFromScenario } from '@lumbung/cloud';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
 import { DEMO_SCENARIO_PATH, families, loadScenario, Simulator } from '@lumbung/firmware-sim';
-import { Gateway, type GatewayEvents, gatewayOptionsFromConfig, gatewaySettings } from '@lumbung/gateway';
-import { createLogger, EventBus, hashSecret, loadConfig } from '@lumbung/runtime';
+import { gatewaySettings } from '@lumbung/gateway';
+import { createLogger, hashSecret, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
-import { dashboardDir, lumbungVersion } from '../dashboard-dir.ts';
+import { cloudSide } from '../cloud-side.ts';
 import { demoCredentials } from '../demo-credentials.ts';
 import { resolvePort } from '../ports.ts';
 import { progressBar } from '../progress.ts';
@@ -40,7 +40,6 @@ export async function demo(argv: string[]): Promise<number> {
     edge: await resolvePort(edgeSettings.mqttPort, edgeCfg.mqttPort, process.env, edgeCfg.mqttHost),
     edgeOps: await resolvePort(edgeSettings.opsPort, edgeCfg.opsPort, process.env, edgeCfg.opsHost),
   };
-  const dashboard = dashboardDir(cloudCfg.dashboardDir);
 
   const stateFile = path.join(dataDir, 'demo.json');
   const state = await readFile(stateFile, 'utf8').then(
@@ -50,19 +49,18 @@ export async function demo(argv: string[]): Promise<number> {
   const backfillDays = state.backfilledAt ? 0 : cfg.backfillDays;
 
   const store = openStore(storeUrl(cfg.tsdbUrl, dataDir));
-  const registry = openRegistry({ url: cloudCfg.databaseUrl, dataDir });
-  const events = new EventBus<GatewayEvents>();
-  const cloud = new Cloud({
-    host: cloudCfg.httpHost,
-    port: ports.http.port,
-    registry,
+  const side = cloudSide({
+    http: { host: cloudCfg.httpHost, port: ports.http.port },
+    databaseUrl: cloudCfg.databaseUrl,
+    dashboardDir: cloudCfg.dashboardDir,
+    dataDir,
     store,
-    version: lumbungVersion(),
-    logger: createLogger('cloud', level),
-    dashboardDir: dashboard.dir,
-    gatewayTokenHash: hashSecret(creds.gatewayToken),
-    subscribe: (event, listener) => events.on(event as never, listener as never),
+    gatewayToken: creds.gatewayToken,
+    // The demo's gateway listens on loopback only: its one village box runs in this process.
+    gateway: { ...gwCfg, dataDir, host: '127.0.0.1', port: ports.gateway.port, opsPort: ports.gatewayOps.port },
+    logger: (c) => createLogger(c, level),
   });
+  const { cloud, registry, events, dashboard } = side;
   // The registry is the source of every credential: the scenario is registered (idempotently) on each
   // start, with the hashes of the secrets in credentials.json, before the gateway and the edge ask for them.
   const seed = {
@@ -77,30 +75,6 @@ export async function demo(argv: string[]): Promise<number> {
     stop: async () => {},
   };
   const cloudUrl = () => `http://127.0.0.1:${cloud.port}`;
-
-  let gateway: Gateway | undefined;
-  const gatewayComponent = {
-    start: async () => {
-      gateway = new Gateway({
-        ...gatewayOptionsFromConfig(
-          {
-            ...gwCfg,
-            dataDir,
-            // The demo's gateway listens on loopback only: its one village box runs in this process.
-            host: '127.0.0.1',
-            port: ports.gateway.port,
-            opsPort: ports.gatewayOps.port,
-            cloudUrl: cloudUrl(),
-            gatewayToken: creds.gatewayToken,
-          },
-          { store, events },
-        ),
-        logger: createLogger('gateway', level),
-      });
-      await gateway.start();
-    },
-    stop: async () => gateway?.stop(),
-  };
   let stored = 0;
   let duplicates = 0;
   const offStored = events.on('batch-stored', (e) => {
@@ -117,7 +91,7 @@ export async function demo(argv: string[]): Promise<number> {
         dataDir,
         mqttPort: ports.edge.port,
         opsPort: ports.edgeOps.port,
-        uplinkUrl: `mqtt://127.0.0.1:${gateway!.mqttPort}`,
+        uplinkUrl: `mqtt://127.0.0.1:${side.gateway()!.mqttPort}`,
         edgeSecret: creds.edgeSecret,
         cloudUrl: cloudUrl(),
       };
@@ -185,7 +159,7 @@ export async function demo(argv: string[]): Promise<number> {
   };
 
   const taken = (k: keyof typeof ports, was: number) => (ports[k].replaced ? `  (${was} was taken)` : '');
-  return runUntilSignal([store, cloud, seed, gatewayComponent, queries, edgeComponent, simComponent], {
+  return runUntilSignal([store, cloud, seed, side.gatewayComponent, queries, edgeComponent, simComponent], {
     tickMs: 1000,
     onTick: status,
     onStarted: () => {
@@ -199,8 +173,8 @@ export async function demo(argv: string[]): Promise<number> {
           `  API                     ${web}/api/v1  (OpenAPI: ${web}/docs)`,
           `  village box (devices)   mqtt://localhost:${edge!.mqttPort}${taken('edge', edgeCfg.mqttPort)}`,
           `  village box health      http://127.0.0.1:${edge!.opsPort}/health  (/metrics /devices /dead-letters /alerts)`,
-          `  gateway (village boxes) mqtt://127.0.0.1:${gateway!.mqttPort}${taken('gateway', gwCfg.port)}`,
-          `  gateway health          http://127.0.0.1:${gateway!.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
+          `  gateway (village boxes) mqtt://127.0.0.1:${side.gateway()!.mqttPort}${taken('gateway', gwCfg.port)}`,
+          `  gateway health          http://127.0.0.1:${side.gateway()!.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
           `  registry                ${registry.provider}${cloudCfg.databaseUrl ? '' : ` ${path.join(dataDir, 'cloud.db')}`}`,
           `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
           `  device secrets          ${creds.file}`,
