@@ -27,9 +27,11 @@ import type {
   Site as SiteRow,
   Village as VillageRow,
 } from '../../generated/prisma/sqlite/client.ts';
+import type { Accounts } from './accounts.ts';
 import { type DatabaseTarget, databaseTarget } from './database.ts';
 import { migrateTarget } from './migrate.ts';
 import { type Registry, RegistryError } from './port.ts';
+import { PrismaAccounts } from './prisma-accounts.ts';
 
 /**
  * The registry on Prisma, for SQLite and PostgreSQL alike: both generated clients come from schemas with
@@ -37,10 +39,13 @@ import { type Registry, RegistryError } from './port.ts';
  */
 export class PrismaRegistry implements Registry {
   readonly provider: DatabaseTarget['provider'];
+  /** Users, sessions, audit log and the rest of accounts, on the same client (usable between start and stop). */
+  readonly accounts: Accounts;
   #db: PrismaClient | undefined;
 
   constructor(private readonly target: DatabaseTarget) {
     this.provider = target.provider;
+    this.accounts = new PrismaAccounts(() => this.#client);
   }
 
   /** Migrates, then connects. */
