@@ -1,4 +1,5 @@
 import type { SiteKindName } from '@lumbung/schemas';
+import { ROLES, type Role } from '../registry/accounts.ts';
 
 /**
  * Who may do what, as data: the one source for the checks in the routes and for docs/permissions.md
@@ -6,16 +7,7 @@ import type { SiteKindName } from '@lumbung/schemas';
  * village, or platform-wide for the platform admin); reads of telemetry may further be limited to some
  * kinds of site (a farmer: their own plots and the village weather).
  */
-export const ROLES = [
-  'platform_admin',
-  'village_admin',
-  'farmer',
-  'packing_staff',
-  'kub_coordinator',
-  'csr_partner',
-  'buyer',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export const ROLE_LABELS: Record<Role, { id: string; en: string }> = {
   platform_admin: { id: 'Admin platform', en: 'Platform admin' },
