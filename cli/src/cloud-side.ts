@@ -1,4 +1,4 @@
-import { Cloud, type CloudOptions, openRegistry, type Registry } from '@lumbung/cloud';
+import { authKey, Cloud, type CloudOptions, openRegistry, type Registry } from '@lumbung/cloud';
 import { Gateway, type GatewayConfig, type GatewayEvents, gatewayOptionsFromConfig } from '@lumbung/gateway';
 import { type Component, EventBus, hashSecret, type Logger } from '@lumbung/runtime';
 import type { TimeSeriesStore } from '@lumbung/store';
@@ -19,17 +19,19 @@ export interface CloudSide {
  * registry, and the ingestion gateway, which takes the village boxes' credentials from that API over
  * loopback with `gatewayToken` and feeds the cloud its stored readings, alerts and presence in process.
  */
-export function cloudSide(o: {
+export async function cloudSide(o: {
   http: { host: string; port: number };
   databaseUrl: string | undefined;
   dashboardDir: string | undefined;
   dataDir: string;
   store: TimeSeriesStore;
   gatewayToken: string;
+  /** LUMBUNG_AUTH_SECRET (else a key kept in the data dir). */
+  authSecret: string | undefined;
   gateway: GatewayConfig;
   logger: (component: string) => Logger;
   cloud?: Partial<CloudOptions>;
-}): CloudSide {
+}): Promise<CloudSide> {
   const registry = openRegistry({ url: o.databaseUrl, dataDir: o.dataDir });
   const events = new EventBus<GatewayEvents>();
   const dashboard = dashboardDir(o.dashboardDir);
@@ -42,6 +44,7 @@ export function cloudSide(o: {
     logger: o.logger('cloud'),
     dashboardDir: dashboard.dir,
     gatewayTokenHash: hashSecret(o.gatewayToken),
+    authKey: await authKey(o.authSecret, o.dataDir),
     subscribe: (event, listener) => events.on(event as never, listener as never),
     ...o.cloud,
   });

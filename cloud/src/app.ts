@@ -14,10 +14,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { AuthService } from './auth/service.ts';
 import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 import type { LiveHub } from './live.ts';
 import { type Registry, RegistryError } from './registry/port.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { authenticateRequests, authRoutes } from './routes/auth.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
@@ -35,6 +37,8 @@ export interface AppDeps {
   dashboardDir?: string | undefined;
   /** `sha256:` hash of the token the gateway presents for its provisioning; without it that route refuses all. */
   gatewayTokenHash?: string | undefined;
+  /** Sign-in and tokens (issue 4). Without it there are no /auth routes and bearer tokens are not read. */
+  auth?: AuthService | undefined;
   /** Largest request body, bytes. Default 64 KiB: the API takes small JSON documents only. */
   bodyLimit?: number;
   logger?: Logger;
@@ -94,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'telemetry', description: 'Series, readings, latest values, device health' },
         { name: 'alerts', description: 'Alerts raised by village boxes' },
         { name: 'provisioning', description: 'Credentials for the gateway and village boxes' },
+        { name: 'auth', description: 'Sign-in, tokens and the signed-in user' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -125,6 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(
     async (api) => {
+      if (deps.auth) authenticateRequests(api as unknown as App, deps.auth);
+      await authRoutes(api as unknown as App, deps);
       await villageRoutes(api, deps);
       await telemetryRoutes(api, deps);
       await alertRoutes(api, deps);

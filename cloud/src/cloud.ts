@@ -2,6 +2,7 @@ import type { Component, Logger } from '@lumbung/runtime';
 import { defaultCatalogue, type MetricCatalogue } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
 import { type App, buildApp } from './app.ts';
+import { type AuthPolicy, AuthService, OutboxNotifier } from './auth/service.ts';
 import { IngestBridge, type Subscribe } from './ingest.ts';
 import { LiveHub } from './live.ts';
 import type { Registry } from './registry/port.ts';
@@ -18,6 +19,9 @@ export interface CloudOptions {
   dashboardDir?: string | undefined;
   gatewayTokenHash?: string | undefined;
   catalogue?: MetricCatalogue;
+  /** Key for signing access tokens (≥ 32 bytes); without it sign-in is off (no /auth routes). */
+  authKey?: Buffer | undefined;
+  authPolicy?: Partial<AuthPolicy>;
   /** Events of a gateway in the same process: stored readings, alerts, presence. */
   subscribe?: Subscribe;
 }
@@ -32,6 +36,7 @@ export class Cloud implements Component {
   readonly live = new LiveHub();
   readonly telemetry: Telemetry;
   readonly bridge: IngestBridge | undefined;
+  #auth: AuthService | undefined;
 
   constructor(private readonly opts: CloudOptions) {
     const catalogue = opts.catalogue ?? defaultCatalogue;
@@ -55,12 +60,28 @@ export class Cloud implements Component {
     return this.#app;
   }
 
+  /** Sign-in and tokens, once started (undefined without `authKey`). */
+  get auth(): AuthService | undefined {
+    return this.#auth;
+  }
+
   async start(): Promise<void> {
     const o = this.opts;
     await o.registry.start();
     await this.live.start();
     await this.bridge?.start();
+    if (o.authKey) {
+      const accounts = o.registry.accounts;
+      this.#auth = new AuthService({
+        accounts,
+        key: o.authKey,
+        notifier: new OutboxNotifier(accounts, o.logger),
+        logger: o.logger,
+        policy: o.authPolicy,
+      });
+    }
     this.#app = await buildApp({
+      auth: this.#auth,
       registry: o.registry,
       store: o.store,
       telemetry: this.telemetry,

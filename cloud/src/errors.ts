@@ -34,6 +34,21 @@ export const ERRORS = {
     id: 'Perlu kredensial yang benar',
     en: 'Valid credentials required',
   },
+  LUMBUNG_ERR_LOGIN_FAILED: {
+    status: 401,
+    id: 'Nama pengguna atau kata sandi salah',
+    en: 'Wrong username or password',
+  },
+  LUMBUNG_ERR_ACCOUNT_LOCKED: {
+    status: 423,
+    id: 'Akun dikunci sementara karena terlalu banyak percobaan masuk; coba lagi dalam {minutes} menit',
+    en: 'Account locked for a while after too many sign-in attempts; try again in {minutes} minutes',
+  },
+  LUMBUNG_ERR_OTP_INVALID: {
+    status: 401,
+    id: 'Kode masuk salah atau sudah kedaluwarsa; minta kode baru',
+    en: 'Wrong or expired sign-in code; ask for a new one',
+  },
   LUMBUNG_ERR_FORBIDDEN: {
     status: 403,
     id: 'Akses ditolak',

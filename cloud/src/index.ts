@@ -1,4 +1,13 @@
 export { type App, type AppDeps, buildApp } from './app.ts';
+export { authKey } from './auth/key.ts';
+export { GRANTS, PERMISSIONS, type Permission, Principal, permissionMatrix, ROLE_LABELS } from './auth/permissions.ts';
+export {
+  AuthenticatedPrincipal,
+  type AuthPolicy,
+  AuthService,
+  DEFAULT_POLICY,
+  OutboxNotifier,
+} from './auth/service.ts';
 export { Cloud, type CloudOptions } from './cloud.ts';
 export { ApiFailure, ERRORS, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 export { IngestBridge, type IngestEvents, type Subscribe } from './ingest.ts';

@@ -14,6 +14,11 @@ export const cloudSettings = {
     env.optionalString(),
     'Token the ingestion gateway presents to fetch its provisioning from the cloud (the demo makes one)',
   ),
+  authSecret: setting(
+    'LUMBUNG_AUTH_SECRET',
+    env.optionalString(),
+    'Key that signs access tokens (at least 32 characters; every cloud process of one installation needs the same); default a random key kept in DATA_DIR/cloud/auth.key',
+  ),
   dashboardDir: setting(
     'LUMBUNG_DASHBOARD_DIR',
     env.optionalString(),

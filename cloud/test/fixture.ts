@@ -6,6 +6,7 @@ import { createLogger, EventBus, hashSecret } from '@lumbung/runtime';
 import { defaultCatalogue, type Scenario } from '@lumbung/schemas';
 import { DuckDbStore, type StoredReading } from '@lumbung/store';
 import { type App, buildApp } from '../src/app.ts';
+import { type AuthPolicy, AuthService, OutboxNotifier } from '../src/auth/service.ts';
 import { IngestBridge, type IngestEvents } from '../src/ingest.ts';
 import { LiveHub } from '../src/live.ts';
 import { openRegistry, type Registry, seedFromScenario } from '../src/registry/index.ts';
@@ -20,6 +21,9 @@ export const HISTORY_DAYS = 3;
 
 export interface Fixture {
   app: App;
+  auth: AuthService;
+  /** The fixture's clock; tests may move it. */
+  clock: { now: number };
   registry: Registry;
   store: DuckDbStore;
   live: LiveHub;
@@ -39,7 +43,13 @@ export function villageReadings(scenario: Scenario, from: number, to: number): S
  * The cloud app on a real registry database (SQLite file or a PostgreSQL schema) and a real DuckDB store,
  * with the demo village registered and three days of its simulated readings stored.
  */
-export async function createFixture(db: { url: string | undefined; dataDir: string }): Promise<Fixture> {
+/** Cheap scrypt for tests (the parameters are stored with each hash; production uses DEFAULT_SCRYPT). */
+export const TEST_AUTH_POLICY: Partial<AuthPolicy> = { scrypt: { logN: 10, r: 8, p: 1 } };
+
+export async function createFixture(
+  db: { url: string | undefined; dataDir: string },
+  opts: { authPolicy?: Partial<AuthPolicy> } = {},
+): Promise<Fixture> {
   const scenario = await loadScenario(DEMO_SCENARIO_PATH);
   const dir = await mkdtemp(path.join(tmpdir(), 'lumbung-cloud-'));
   const store = new DuckDbStore({ path: path.join(dir, 'tsdb.duckdb') });
@@ -55,6 +65,15 @@ export async function createFixture(db: { url: string | undefined; dataDir: stri
     deviceSecretHashes: Object.fromEntries(scenario.devices.map((d) => [d.id, hashSecret(`secret-${d.id}`)])),
   });
   const logger = createLogger('cloud-test', 'silent');
+  const clock = { now: NOW };
+  const auth = new AuthService({
+    accounts: registry.accounts,
+    key: Buffer.alloc(32, 7),
+    notifier: new OutboxNotifier(registry.accounts, logger, () => clock.now),
+    logger,
+    policy: { ...TEST_AUTH_POLICY, ...opts.authPolicy },
+    now: () => clock.now,
+  });
   const telemetry = new Telemetry(registry, store, defaultCatalogue, { now: () => NOW });
   const live = new LiveHub({ flushMs: 50 });
   await live.start();
@@ -69,6 +88,7 @@ export async function createFixture(db: { url: string | undefined; dataDir: stri
   });
   await bridge.start();
   const app = await buildApp({
+    auth,
     registry,
     store,
     telemetry,
@@ -82,6 +102,8 @@ export async function createFixture(db: { url: string | undefined; dataDir: stri
   await app.ready();
   return {
     app,
+    auth,
+    clock,
     registry,
     store,
     live,

@@ -270,3 +270,37 @@ export type ApiError = z.infer<typeof ApiError>;
  */
 export const StreamReadings = z.object({ readings: z.array(LatestReading) });
 export type StreamReadings = z.infer<typeof StreamReadings>;
+
+/** `POST /api/v1/auth/login`. */
+export const LoginRequest = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+
+/** `POST /api/v1/auth/refresh`: a refresh token works once and is exchanged for a new pair. */
+export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(200) });
+
+export const OtpRequest = z.object({
+  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890'),
+});
+export const OtpVerify = OtpRequest.extend({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+
+export const MembershipView = z.object({
+  role: z.string(),
+  villageId: VillageId.nullable(),
+  siteIds: z.array(z.string()),
+});
+
+export const SignedIn = z.object({
+  accessToken: z.string().describe('Send as `Authorization: Bearer …`; valid for `expiresIn` seconds'),
+  refreshToken: z.string().describe('Exchange at /auth/refresh for a new pair; works once'),
+  expiresIn: z.number().int(),
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string() }),
+  memberships: z.array(MembershipView),
+});
+export type SignedIn = z.infer<typeof SignedIn>;
+
+export const Me = z.object({
+  user: z.object({ id: z.string(), username: z.string() }),
+  memberships: z.array(MembershipView),
+});

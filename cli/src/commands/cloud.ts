@@ -26,7 +26,7 @@ export async function cloud(argv: string[]): Promise<number> {
   const httpPort = (await resolvePort(cloudSettings.httpPort, cfg.httpPort, process.env, cfg.httpHost)).port;
   const gwPort = (await resolvePort(gatewaySettings.port, gwCfg.port, process.env, gwCfg.host)).port;
   const store = openStore(storeUrl(cli.tsdbUrl, dataDir));
-  const side = cloudSide({
+  const side = await cloudSide({
     http: { host: cfg.httpHost, port: httpPort },
     databaseUrl: cfg.databaseUrl,
     dashboardDir: cfg.dashboardDir,
@@ -35,6 +35,7 @@ export async function cloud(argv: string[]): Promise<number> {
     // The gateway in this process asks the cloud over loopback with a token of this run, unless one is
     // configured (a gateway run elsewhere, `lumbung gateway`, presents LUMBUNG_GATEWAY_TOKEN).
     gatewayToken: cfg.gatewayToken ?? generateSecret(),
+    authSecret: cfg.authSecret,
     gateway: { ...gwCfg, dataDir, port: gwPort },
     logger: (c) => createLogger(c),
   });

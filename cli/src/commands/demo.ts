@@ -49,13 +49,14 @@ export async function demo(argv: string[]): Promise<number> {
   const backfillDays = state.backfilledAt ? 0 : cfg.backfillDays;
 
   const store = openStore(storeUrl(cfg.tsdbUrl, dataDir));
-  const side = cloudSide({
+  const side = await cloudSide({
     http: { host: cloudCfg.httpHost, port: ports.http.port },
     databaseUrl: cloudCfg.databaseUrl,
     dashboardDir: cloudCfg.dashboardDir,
     dataDir,
     store,
     gatewayToken: creds.gatewayToken,
+    authSecret: cloudCfg.authSecret,
     // The demo's gateway listens on loopback only: its one village box runs in this process.
     gateway: { ...gwCfg, dataDir, host: '127.0.0.1', port: ports.gateway.port, opsPort: ports.gatewayOps.port },
     logger: (c) => createLogger(c, level),

@@ -10,6 +10,7 @@ import type {
   SiteRecord,
   VillageRecord,
 } from '@lumbung/schemas';
+import type { Accounts } from './accounts.ts';
 
 /**
  * The registry: villages, their sites, devices and village boxes (edges), the credentials the gateway
@@ -22,6 +23,8 @@ import type {
  */
 export interface Registry {
   readonly provider: 'sqlite' | 'postgresql';
+  /** Users, roles, sessions, tokens, the audit log (accounts.ts), on the same database. */
+  readonly accounts: Accounts;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A cheap round trip to the database, for /health. */

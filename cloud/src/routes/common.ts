@@ -5,7 +5,7 @@ import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
 
 /** The error responses a route can give, for its OpenAPI document (every body is an ApiError). */
-export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503)[]) =>
+export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 429 | 503)[]) =>
   Object.fromEntries([...statuses, 500].map((s) => [s, ApiError])) as Record<number, typeof ApiError>;
 
 export const VillageParams = z.object({ villageId: VillageId });
