@@ -33,6 +33,11 @@ export const cliSettings = {
     env.number(30),
     'Days of history the demo simulates on its first start, sent through the real pipeline',
   ),
+  demoPassword: setting(
+    'LUMBUNG_DEMO_PASSWORD',
+    env.optionalString(),
+    'Password of every demo user (set on each start, so scripts can sign in); default a random one per user, printed at start and kept in DATA_DIR/demo-users.json',
+  ),
   edgeNodeOptions: setting(
     'LUMBUNG_EDGE_NODE_OPTIONS',
     env.string(EDGE_NODE_OPTIONS),

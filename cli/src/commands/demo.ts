@@ -9,6 +9,7 @@ import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
 import { cloudSide } from '../cloud-side.ts';
 import { demoCredentials } from '../demo-credentials.ts';
+import { ensureDemoUsers } from '../demo-users.ts';
 import { resolvePort } from '../ports.ts';
 import { progressBar } from '../progress.ts';
 import { QueryEndpoint } from '../query-endpoint.ts';
@@ -72,6 +73,24 @@ export async function demo(argv: string[]): Promise<number> {
         edgeSecretHash: hashSecret(creds.edgeSecret),
         deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
       });
+    },
+    stop: async () => {},
+  };
+  // One user per role (issue 4); their passwords are printed below.
+  const usersFile = path.join(dataDir, 'demo-users.json');
+  let users: Record<string, string> = {};
+  const demoAccounts = {
+    start: async () => {
+      const known = await readFile(usersFile, 'utf8').then(
+        (t) => JSON.parse(t) as Record<string, string>,
+        () => ({}),
+      );
+      users = await ensureDemoUsers(registry, cloud.auth!, scenario.village.id, {
+        password: cfg.demoPassword,
+        known,
+        now: Date.now(),
+      });
+      await writeFile(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
     },
     stop: async () => {},
   };
@@ -160,36 +179,42 @@ export async function demo(argv: string[]): Promise<number> {
   };
 
   const taken = (k: keyof typeof ports, was: number) => (ports[k].replaced ? `  (${was} was taken)` : '');
-  return runUntilSignal([store, cloud, seed, side.gatewayComponent, queries, edgeComponent, simComponent], {
-    tickMs: 1000,
-    onTick: status,
-    onStarted: () => {
-      const web = `http://localhost:${cloud.port}`;
-      console.log(
-        [
-          `Lumbung demo: ${scenario.village.name} (${scenario.devices.length} devices), data in ${dataDir}`,
-          dashboard.dir
-            ? `  dashboard               ${web}/#/v/${scenario.village.id}${taken('http', cloudCfg.httpPort)}`
-            : `  dashboard               not served: ${dashboard.problem}`,
-          `  API                     ${web}/api/v1  (OpenAPI: ${web}/docs)`,
-          `  village box (devices)   mqtt://localhost:${edge!.mqttPort}${taken('edge', edgeCfg.mqttPort)}`,
-          `  village box health      http://127.0.0.1:${edge!.opsPort}/health  (/metrics /devices /dead-letters /alerts)`,
-          `  gateway (village boxes) mqtt://127.0.0.1:${side.gateway()!.mqttPort}${taken('gateway', gwCfg.port)}`,
-          `  gateway health          http://127.0.0.1:${side.gateway()!.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
-          `  registry                ${registry.provider}${cloudCfg.databaseUrl ? '' : ` ${path.join(dataDir, 'cloud.db')}`}`,
-          `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
-          `  device secrets          ${creds.file}`,
-          backfillDays > 0 ? `  sending ${backfillDays} day(s) of history first` : '',
-          `  try: curl '${web}/api/v1/villages/${scenario.village.id}/readings?deviceId=${example.deviceId}&metric=${example.metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}&step=1h&agg=avg,min,max'`,
-          'Ctrl-C stops (queues flushed, stores closed).',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      );
+  return runUntilSignal(
+    [store, cloud, seed, demoAccounts, side.gatewayComponent, queries, edgeComponent, simComponent],
+    {
+      tickMs: 1000,
+      onTick: status,
+      onStarted: () => {
+        const web = `http://localhost:${cloud.port}`;
+        console.log(
+          [
+            `Lumbung demo: ${scenario.village.name} (${scenario.devices.length} devices), data in ${dataDir}`,
+            dashboard.dir
+              ? `  dashboard               ${web}/#/v/${scenario.village.id}${taken('http', cloudCfg.httpPort)}`
+              : `  dashboard               not served: ${dashboard.problem}`,
+            `  API                     ${web}/api/v1  (OpenAPI: ${web}/docs)`,
+            `  sign in (POST ${web}/api/v1/auth/login)  ${Object.entries(users)
+              .map(([u, p]) => `${u} / ${cfg.demoPassword ? '$LUMBUNG_DEMO_PASSWORD' : p}`)
+              .join(', ')}`,
+            `  village box (devices)   mqtt://localhost:${edge!.mqttPort}${taken('edge', edgeCfg.mqttPort)}`,
+            `  village box health      http://127.0.0.1:${edge!.opsPort}/health  (/metrics /devices /dead-letters /alerts)`,
+            `  gateway (village boxes) mqtt://127.0.0.1:${side.gateway()!.mqttPort}${taken('gateway', gwCfg.port)}`,
+            `  gateway health          http://127.0.0.1:${side.gateway()!.opsPort}/health  (/metrics /edges /alerts /dead-letters)`,
+            `  registry                ${registry.provider}${cloudCfg.databaseUrl ? '' : ` ${path.join(dataDir, 'cloud.db')}`}`,
+            `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
+            `  device secrets          ${creds.file}`,
+            backfillDays > 0 ? `  sending ${backfillDays} day(s) of history first` : '',
+            `  try: curl '${web}/api/v1/villages/${scenario.village.id}/readings?deviceId=${example.deviceId}&metric=${example.metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}&step=1h&agg=avg,min,max'`,
+            'Ctrl-C stops (queues flushed, stores closed).',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+      },
+      onStopping: () => {
+        offStored();
+        line('stopping…');
+      },
     },
-    onStopping: () => {
-      offStored();
-      line('stopping…');
-    },
-  });
+  );
 }

@@ -25,6 +25,7 @@ describe('lumbung demo', () => {
     const http = await freePort();
     const env = {
       LUMBUNG_HTTP_PORT: String(http),
+      LUMBUNG_DEMO_PASSWORD: 'kata-sandi-demo',
       LUMBUNG_DATA_DIR: dir,
       LUMBUNG_DEMO_BACKFILL_DAYS: '0.25',
       LUMBUNG_MQTT_PORT: '0',
@@ -53,6 +54,20 @@ describe('lumbung demo', () => {
     }[];
     expect(latest.map((r) => r.metric)).toContain('air_temperature');
     expect(Math.max(...latest.map((r) => r.ts))).toBeGreaterThan(Date.now() - 5 * 60_000);
+    // One demo user per role; LUMBUNG_DEMO_PASSWORD signs them all in.
+    const login = async (username: string) =>
+      fetch(`${api}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'kata-sandi-demo' }),
+      });
+    const admin = (await (await login('admin')).json()) as { memberships: { role: string }[] };
+    expect(admin.memberships).toEqual([{ role: 'platform_admin', villageId: null, siteIds: [] }]);
+    const farmer = (await (await login('petani')).json()) as { memberships: unknown[] };
+    expect(farmer.memberships).toEqual([
+      { role: 'farmer', villageId: 'kel-taman', siteIds: ['sawah-a', 'kebun-cabai'] },
+    ]);
+    expect(demo.output).toMatch(/admin \/ \$LUMBUNG_DEMO_PASSWORD/);
     await waitFor('device presence forwarded to the cloud', async () => {
       const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
       return health.every((h) => h.state === 'online') || undefined;
