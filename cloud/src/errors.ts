@@ -49,6 +49,11 @@ export const ERRORS = {
     id: 'Kode masuk salah atau sudah kedaluwarsa; minta kode baru',
     en: 'Wrong or expired sign-in code; ask for a new one',
   },
+  LUMBUNG_ERR_PROVISIONING_CODE_INVALID: {
+    status: 401,
+    id: 'Kode penyiapan perangkat salah, sudah dipakai atau kedaluwarsa; minta kode baru dari operator desa',
+    en: 'Wrong, used or expired device provisioning code; ask the village operator for a new one',
+  },
   LUMBUNG_ERR_FORBIDDEN: {
     status: 403,
     id: 'Akses ditolak',
@@ -93,6 +98,11 @@ export const ERRORS = {
     status: 409,
     id: 'Tidak bisa: {detail}',
     en: 'Not possible: {detail}',
+  },
+  LUMBUNG_ERR_DEVICE_EXISTS: {
+    status: 409,
+    id: 'Perangkat "{deviceId}" sudah terdaftar (nomor perangkat berlaku untuk seluruh platform)',
+    en: 'Device "{deviceId}" is already registered (device ids are unique across the platform)',
   },
   LUMBUNG_ERR_RATE_LIMITED: {
     status: 429,

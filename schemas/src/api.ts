@@ -3,6 +3,7 @@ import { Alert, AlertSeverity } from './alert.ts';
 import { DeviceId, EdgeId, Id, VillageId } from './ids.ts';
 import { AGGREGATIONS } from './query.ts';
 import { AllowedRange, Crop, ScenarioSiteId } from './scenario.ts';
+import { RESERVED_DEVICE_IDS } from './topics.ts';
 
 /**
  * The cloud HTTP API, version 1 (`/api/v1`): the records it returns and the queries it takes. The
@@ -304,3 +305,75 @@ export const Me = z.object({
   user: z.object({ id: z.string(), username: z.string() }),
   memberships: z.array(MembershipView),
 });
+
+// ── Device provisioning (issue 4) ──
+
+/**
+ * `POST /api/v1/villages/:villageId/devices`: a new device. It has no usable secret (and shows as revoked)
+ * until it exchanges the one-time provisioning code the answer carries.
+ */
+export const DeviceRegistration = z
+  .object({
+    id: DeviceId.refine((id) => !RESERVED_DEVICE_IDS.has(id), 'this id is reserved in the topic grammar'),
+    family: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a family id such as weather_station'),
+    siteId: ScenarioSiteId,
+    intervalSeconds: z.number().int().min(10).max(86_400).describe('Reporting interval, s'),
+    sensorHeight: z.number().positive().max(100).optional().describe('Sensor height above ground, m'),
+  })
+  .strict();
+export type DeviceRegistration = z.infer<typeof DeviceRegistration>;
+
+/**
+ * A one-time provisioning code in the form people type: ten characters of Crockford base32 (about 50
+ * bits) in two groups, `7K3QD-M9XAT`. Case, spaces and dashes do not matter, and `I`/`L` read as `1`,
+ * `O` as `0` (Crockford's decoding rules).
+ */
+export const PROVISIONING_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The code in canonical form (ten characters, no dash), or undefined if it cannot be one. */
+export function normalizeProvisioningCode(input: string): string | undefined {
+  const s = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(s) ? s : undefined;
+}
+
+/** The QR payload and link a phone app or a device's setup page reads: `lumbung://provision?v=1&code=…&cloud=…`. */
+export function provisioningLink(code: string, cloudBase: string): string {
+  return `lumbung://provision?v=1&code=${encodeURIComponent(code)}&cloud=${encodeURIComponent(cloudBase)}`;
+}
+
+/** The answer to registering a device or rotating its credentials: the code is shown once, never again. */
+export const ProvisioningCodeIssued = z.object({
+  device: DeviceRecord,
+  code: z.string().describe('One-time provisioning code (shown once; only its hash is kept), e.g. 7K3QD-M9XAT'),
+  expiresAt: EpochMs.describe('The code works once, until this time (24 h)'),
+  provisioningUrl: z.string().describe('The QR payload: lumbung://provision?v=1&code=…&cloud=<base URL of this cloud>'),
+  qrSvg: z.string().describe('The provisioningUrl as a QR code, an SVG document'),
+});
+export type ProvisioningCodeIssued = z.infer<typeof ProvisioningCodeIssued>;
+
+/** `POST /api/v1/provisioning/device`: no sign-in, the code is the credential. */
+export const ProvisioningExchange = z.object({ code: z.string().min(1).max(64) }).strict();
+export type ProvisioningExchange = z.infer<typeof ProvisioningExchange>;
+
+/** What a device gets for its code: its MQTT credentials (username = client id = deviceId) and topics. */
+export const DeviceCredentials = z.object({
+  deviceId: DeviceId,
+  villageId: VillageId,
+  secret: z.string().describe('MQTT password for the village box; shown once, store it on the device'),
+  topics: z.object({ up: z.string(), status: z.string(), down: z.string() }),
+});
+export type DeviceCredentials = z.infer<typeof DeviceCredentials>;
+
+export const PROVISIONING_CODE_STATUSES = ['pending', 'used', 'expired'] as const;
+
+/** A provisioning code as village admins see it: never the code itself. */
+export const ProvisioningCodeView = z.object({
+  id: z.string(),
+  deviceId: DeviceId,
+  createdAt: EpochMs,
+  expiresAt: EpochMs,
+  usedAt: EpochMs.nullable().describe('When it was exchanged, or cancelled by a newer code or a revocation'),
+  createdBy: z.string().describe('User id of the village admin who issued it'),
+  status: z.enum(PROVISIONING_CODE_STATUSES),
+});
+export type ProvisioningCodeView = z.infer<typeof ProvisioningCodeView>;
