@@ -20,6 +20,7 @@ import type { LiveHub } from './live.ts';
 import { type Registry, RegistryError } from './registry/port.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authenticateRequests, authRoutes } from './routes/auth.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await alertRoutes(api, deps);
       await streamRoutes(api, deps);
       await provisioningRoutes(api, deps);
+      await deviceRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
