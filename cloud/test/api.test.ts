@@ -8,6 +8,7 @@ import type {
   ReadingsResponse,
   VillageSummary,
 } from '@lumbung/schemas';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../src/errors.ts';
 import { testDatabases } from './databases.ts';
@@ -31,8 +32,11 @@ for (const db of testDatabases()) {
       await cleanup?.();
     });
 
+    // Every request as the platform admin unless a test says otherwise (access rules: isolation.test.ts).
+    const inject = (o: InjectOptions) =>
+      f.app.inject({ ...o, headers: { authorization: `Bearer ${f.adminToken}`, ...o.headers } });
     const get = async <T>(url: string, headers: Record<string, string> = {}) => {
-      const res = await f.app.inject({ method: 'GET', url, headers });
+      const res = await inject({ method: 'GET', url, headers });
       return { status: res.statusCode, body: res.json() as T, headers: res.headers };
     };
 
@@ -87,7 +91,7 @@ for (const db of testDatabases()) {
       const plot = await get<{ plot: { crop: string; fieldCapacity: number } }>(`${V}/sites/sawah-a`);
       expect(plot.body.plot).toMatchObject({ crop: 'rice', fieldCapacity: 0.36 });
       expect((await get(`${V}/sites/gudang-x`)).status).toBe(404);
-      const devices = await f.app.inject({ url: `${V}/devices` });
+      const devices = await inject({ url: `${V}/devices` });
       expect(devices.json()).toHaveLength(f.scenario.devices.length);
       expect(devices.body).not.toMatch(/sha256|secret/i);
     });
@@ -247,28 +251,32 @@ for (const db of testDatabases()) {
       expect(a).toMatchObject({ status: 'open', clearedAt: null, siteId: 'ruang-telur', value: 17.2 });
       expect((await get<VillageSummary>(V)).body.openAlerts).toBe(1);
 
-      const ack = await f.app.inject({
+      const ack = await inject({
         method: 'POST',
         url: `${V}/alerts/${a.id}/acknowledge`,
         payload: { by: 'Bu Siti' },
       });
       expect(ack.statusCode).toBe(200);
-      expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'Bu Siti', acknowledgedAt: NOW });
+      expect(ack.json()).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'root (Bu Siti)',
+        acknowledgedAt: NOW,
+      });
 
       f.events.emit('alert', { alert: alert({ state: 'cleared', ts: NOW - 1000 }), edgeId: EDGE_ID });
       await f.bridge.settled();
       expect((await get<AlertRecord>(`${V}/alerts/${a.id}`)).body.clearedAt).toBe(NOW - 1000);
 
-      const resolved = await f.app.inject({ method: 'POST', url: `${V}/alerts/${a.id}/resolve` });
+      const resolved = await inject({ method: 'POST', url: `${V}/alerts/${a.id}/resolve` });
       expect(resolved.json()).toMatchObject({ status: 'resolved' });
       expect(resolved.statusCode).toBe(200);
       expect((await get<AlertRecord[]>(`${V}/alerts`)).body).toHaveLength(0);
       expect((await get<AlertRecord[]>(`${V}/alerts?status=resolved`)).body.map((x) => x.id)).toEqual([a.id]);
 
-      const again = await f.app.inject({ method: 'POST', url: `${V}/alerts/${a.id}/acknowledge` });
+      const again = await inject({ method: 'POST', url: `${V}/alerts/${a.id}/acknowledge` });
       expect(again.statusCode).toBe(409);
       expect(again.json().code).toBe('LUMBUNG_ERR_CONFLICT');
-      const missing = await f.app.inject({ method: 'POST', url: `${V}/alerts/nope/resolve` });
+      const missing = await inject({ method: 'POST', url: `${V}/alerts/nope/resolve` });
       expect(missing.statusCode).toBe(404);
       expect((await get(`${V}/alerts?status=closed`)).status).toBe(400);
     });
@@ -277,7 +285,7 @@ for (const db of testDatabases()) {
       await f.app.listen({ port: 0, host: '127.0.0.1' });
       const port = (f.app.server.address() as AddressInfo).port;
       const received: string[] = [];
-      const req = http.get(`http://127.0.0.1:${port}${V}/stream`);
+      const req = http.get(`http://127.0.0.1:${port}${V}/stream?access_token=${f.adminToken}`);
       const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/event-stream/);
@@ -322,42 +330,42 @@ for (const db of testDatabases()) {
 
     it('provisions a village box with Basic auth and answers 304 when unchanged', async () => {
       const auth = `Basic ${Buffer.from(`${EDGE_ID}:${EDGE_SECRET}`).toString('base64')}`;
-      const ok = await f.app.inject({ url: '/api/v1/provisioning/edge', headers: { authorization: auth } });
+      const ok = await inject({ url: '/api/v1/provisioning/edge', headers: { authorization: auth } });
       expect(ok.statusCode).toBe(200);
       const body = ok.json() as { villageId: string; devices: { deviceId: string }[]; rules: { siteId: string }[] };
       expect(body.villageId).toBe('kel-taman');
       expect(body.devices).toHaveLength(f.scenario.devices.length);
       expect(body.rules.map((r) => r.siteId)).toContain('ruang-telur');
       const etag = ok.headers.etag as string;
-      const same = await f.app.inject({
+      const same = await inject({
         url: '/api/v1/provisioning/edge',
         headers: { authorization: auth, 'if-none-match': etag },
       });
       expect(same.statusCode).toBe(304);
       await f.registry.setDeviceRevoked('kel-taman', 'taman-em-01', true);
-      const changed = await f.app.inject({
+      const changed = await inject({
         url: '/api/v1/provisioning/edge',
         headers: { authorization: auth, 'if-none-match': etag },
       });
       expect(changed.statusCode).toBe(200);
       expect(changed.json().devices.find((d: { deviceId: string }) => d.deviceId === 'taman-em-01').revoked).toBe(true);
       await f.registry.setDeviceRevoked('kel-taman', 'taman-em-01', false);
-      const wrong = await f.app.inject({
+      const wrong = await inject({
         url: '/api/v1/provisioning/edge',
         headers: { authorization: `Basic ${Buffer.from(`${EDGE_ID}:nope`).toString('base64')}` },
       });
       expect(wrong.statusCode).toBe(401);
-      expect((await f.app.inject({ url: '/api/v1/provisioning/edge' })).statusCode).toBe(401);
+      expect((await inject({ url: '/api/v1/provisioning/edge' })).statusCode).toBe(401);
     });
 
     it('provisions the gateway with its bearer token only', async () => {
-      const ok = await f.app.inject({
+      const ok = await inject({
         url: '/api/v1/provisioning/gateway',
         headers: { authorization: `Bearer ${GATEWAY_TOKEN}` },
       });
       expect(ok.statusCode).toBe(200);
       expect(ok.json().edges).toEqual([expect.objectContaining({ edgeId: EDGE_ID, villageId: 'kel-taman' })]);
-      const bad = await f.app.inject({ url: '/api/v1/provisioning/gateway', headers: { authorization: 'Bearer x' } });
+      const bad = await inject({ url: '/api/v1/provisioning/gateway', headers: { authorization: 'Bearer x' } });
       expect(bad.statusCode).toBe(401);
     });
 
@@ -370,7 +378,7 @@ for (const db of testDatabases()) {
         { payload: JSON.stringify({ by: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } },
       ];
       const statuses = [];
-      for (const c of cases) statuses.push((await f.app.inject({ method: 'POST', url, ...c })).statusCode);
+      for (const c of cases) statuses.push((await inject({ method: 'POST', url, ...c })).statusCode);
       expect(statuses).toEqual([400, 400, 415, 413]);
       expect((await get<{ code: string }>('/api/v1/nowhere')).body.code).toBe('LUMBUNG_ERR_NOT_FOUND');
     });

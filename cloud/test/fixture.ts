@@ -21,6 +21,8 @@ export const HISTORY_DAYS = 3;
 
 export interface Fixture {
   app: App;
+  /** Access token of `root`, a platform admin. */
+  adminToken: string;
   auth: AuthService;
   /** The fixture's clock; tests may move it. */
   clock: { now: number };
@@ -100,8 +102,17 @@ export async function createFixture(
     now: () => NOW,
   });
   await app.ready();
+  const root = await registry.accounts.createUser({
+    username: 'root',
+    displayName: 'Platform admin',
+    passwordHash: await auth.hashPassword('root-password'),
+    createdAt: NOW,
+  });
+  await registry.accounts.setMemberships(root.id, [{ role: 'platform_admin', villageId: null }], NOW);
+  const { accessToken: adminToken } = await auth.login('root', 'root-password', { ip: '127.0.0.1' });
   return {
     app,
+    adminToken,
     auth,
     clock,
     registry,

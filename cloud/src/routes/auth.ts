@@ -28,9 +28,15 @@ export function requirePrincipal(req: FastifyRequest): AuthenticatedPrincipal {
 export function authenticateRequests(api: Api, auth: AuthService): void {
   api.decorateRequest('principal', undefined);
   api.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/api/v1/provisioning/')) return;
     const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ') || req.url.startsWith('/api/v1/provisioning/')) return;
-    const principal = await auth.authenticate(header.slice(7).trim());
+    // EventSource cannot send headers: the live stream takes the access token as a query parameter.
+    const fromQuery = /\/stream(\?|$)/.test(req.url)
+      ? new URLSearchParams(req.url.split('?')[1] ?? '').get('access_token')
+      : null;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : fromQuery;
+    if (!bearer) return;
+    const principal = await auth.authenticate(bearer);
     if (!principal) throw new ApiFailure('LUMBUNG_ERR_UNAUTHORIZED');
     req.principal = principal;
   });

@@ -1,8 +1,12 @@
 import { ApiError, VillageId, type VillageRecord } from '@lumbung/schemas';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.ts';
+import type { Permission } from '../auth/permissions.ts';
+import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
+import { requirePermission } from './guard.ts';
 
 /** The error responses a route can give, for its OpenAPI document (every body is an ApiError). */
 export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 429 | 503)[]) =>
@@ -18,3 +22,39 @@ export async function requireVillage(registry: Registry, villageId: string): Pro
 }
 
 export type Api = App;
+
+/** What a caller may reach in one village: the village, who they are, and which sites' data they see. */
+export interface VillageAccess {
+  village: VillageRecord;
+  principal: AuthenticatedPrincipal;
+  /** 'all', or the ids of the sites whose telemetry and alerts the caller may see. */
+  visible: 'all' | ReadonlySet<string>;
+  seeSite(siteId: string | null | undefined): boolean;
+}
+
+/**
+ * The access check of every village route: signed in (401), in the village (404, as for a village that
+ * does not exist), holding the permission (403); then the sites the caller's roles may see (a farmer:
+ * own plots and the weather). Admins of the village and the platform see every site.
+ */
+export async function villageAccess(
+  req: FastifyRequest,
+  registry: Registry,
+  villageId: string,
+  permission: Permission,
+): Promise<VillageAccess> {
+  const principal = requirePermission(req, permission, villageId);
+  const village = await requireVillage(registry, villageId);
+  let visible: 'all' | Set<string> = 'all';
+  if (!principal.isPlatformAdmin && !principal.can('device.manage', villageId)) {
+    const sites = await registry.listSites(villageId);
+    visible = new Set(sites.filter((s) => principal.canSeeSite(villageId, s)).map((s) => s.id));
+  }
+  const v = visible;
+  return {
+    village,
+    principal,
+    visible: v,
+    seeSite: (siteId) => v === 'all' || (siteId != null && v.has(siteId)),
+  };
+}

@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { ApiFailure } from '../errors.ts';
-import { type Api, errors, requireVillage, VillageParams } from './common.ts';
+import { type Api, errors, VillageParams, villageAccess } from './common.ts';
 
 const DAY = 86_400_000;
 
@@ -29,12 +29,12 @@ export async function telemetryRoutes(api: Api, deps: AppDeps): Promise<void> {
         summary: 'Series (device × metric) of a village with their unit and newest timestamp',
         params: VillageParams,
         querystring: SeriesQuery,
-        response: { 200: z.array(SeriesRecord), ...errors(400, 404) },
+        response: { 200: z.array(SeriesRecord), ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
-      return telemetry.series(req.params.villageId, req.query);
+      const access = await villageAccess(req, registry, req.params.villageId, 'telemetry.read');
+      return (await telemetry.series(req.params.villageId, req.query)).filter((x) => access.seeSite(x.siteId));
     },
   );
 
@@ -48,14 +48,16 @@ export async function telemetryRoutes(api: Api, deps: AppDeps): Promise<void> {
           'Buckets of a day or longer start at local midnight of the village time zone. `points` rows are `[ts, value]` for raw readings and `[ts, agg1, agg2, …]` in the order of `aggs` for buckets; empty buckets are left out.',
         params: VillageParams,
         querystring: ReadingsRequest,
-        response: { 200: ReadingsResponse, ...errors(400, 404, 503) },
+        response: { 200: ReadingsResponse, ...errors(400, 401, 403, 404, 503) },
       },
     },
     async (req) => {
-      const village = await requireVillage(registry, req.params.villageId);
+      const access = await villageAccess(req, registry, req.params.villageId, 'telemetry.read');
+      const village = access.village;
       const q = req.query;
       const device = await registry.getDevice(village.id, q.deviceId);
-      if (!device) throw new ApiFailure('LUMBUNG_ERR_DEVICE_NOT_FOUND', { deviceId: q.deviceId });
+      if (!device || !access.seeSite(device.siteId))
+        throw new ApiFailure('LUMBUNG_ERR_DEVICE_NOT_FOUND', { deviceId: q.deviceId });
       if (!deps.catalogue.has(q.metric)) throw new ApiFailure('LUMBUNG_ERR_METRIC_UNKNOWN', { metric: q.metric });
       const to = q.to ?? now();
       if (q.step !== undefined && q.step < 1000)
@@ -79,12 +81,12 @@ export async function telemetryRoutes(api: Api, deps: AppDeps): Promise<void> {
         summary: 'The newest reading of every series of a village (optionally of one site or device)',
         params: VillageParams,
         querystring: z.object({ siteId: ScenarioSiteId.optional(), deviceId: DeviceId.optional() }),
-        response: { 200: z.array(LatestReading), ...errors(400, 404, 503) },
+        response: { 200: z.array(LatestReading), ...errors(400, 401, 403, 404, 503) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
-      return telemetry.latest(req.params.villageId, req.query);
+      const access = await villageAccess(req, registry, req.params.villageId, 'telemetry.read');
+      return (await telemetry.latest(req.params.villageId, req.query)).filter((x) => access.seeSite(x.siteId));
     },
   );
 
@@ -96,12 +98,13 @@ export async function telemetryRoutes(api: Api, deps: AppDeps): Promise<void> {
         summary: 'Device status: online/offline from the status topic and last seen, battery, signal',
         params: VillageParams,
         querystring: z.object({ deviceId: DeviceId.optional() }),
-        response: { 200: z.array(DeviceHealth), ...errors(400, 404) },
+        response: { 200: z.array(DeviceHealth), ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
-      return telemetry.deviceHealth(req.params.villageId, req.query.deviceId);
+      const access = await villageAccess(req, registry, req.params.villageId, 'telemetry.read');
+      const health = await telemetry.deviceHealth(req.params.villageId, req.query.deviceId);
+      return health.filter((x) => access.seeSite(x.siteId));
     },
   );
 }

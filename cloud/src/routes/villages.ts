@@ -10,7 +10,8 @@ import {
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { ApiFailure } from '../errors.ts';
-import { type Api, errors, requireVillage, VillageParams } from './common.ts';
+import { requirePrincipal } from './auth.ts';
+import { type Api, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
 
 export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
   const { registry, store, telemetry } = deps;
@@ -56,18 +57,24 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
     async () => deps.catalogue.list(),
   );
 
-  const summary = async (villageId: string) => {
-    const village = await requireVillage(registry, villageId);
+  /** A village with its counts, as far as the caller sees it. */
+  const summary = async (access: VillageAccess) => {
+    const villageId = access.village.id;
     const [sites, health, openAlerts] = await Promise.all([
       registry.listSites(villageId),
       telemetry.deviceHealth(villageId),
-      registry.countOpenAlerts(villageId),
+      access.visible === 'all'
+        ? registry.countOpenAlerts(villageId)
+        : registry
+            .listAlerts(villageId, { status: ['open'], limit: 1000 })
+            .then((a) => a.filter((x) => access.seeSite(x.siteId)).length),
     ]);
+    const mine = health.filter((h) => access.seeSite(h.siteId));
     return {
-      ...village,
-      sites: sites.length,
-      devices: health.length,
-      devicesOnline: health.filter((h) => h.state === 'online').length,
+      ...access.village,
+      sites: sites.filter((x) => access.seeSite(x.id)).length,
+      devices: mine.length,
+      devicesOnline: mine.filter((h) => h.state === 'online').length,
       openAlerts,
     };
   };
@@ -78,10 +85,19 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
       schema: {
         tags: ['registry'],
         summary: 'Villages (desa/kelurahan) with counts of sites, devices, devices online and open alerts',
-        response: { 200: z.array(VillageSummary), ...errors() },
+        response: { 200: z.array(VillageSummary), ...errors(401) },
       },
     },
-    async () => Promise.all((await registry.listVillages()).map((v) => summary(v.id))),
+    async (req) => {
+      const p = requirePrincipal(req);
+      const all = await registry.listVillages();
+      const mine = new Set(p.villages(all.map((v) => v.id)));
+      const out = [];
+      for (const v of all)
+        if (mine.has(v.id) && p.can('village.read', v.id))
+          out.push(await summary(await villageAccess(req, registry, v.id, 'village.read')));
+      return out;
+    },
   );
 
   api.get(
@@ -91,10 +107,10 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
         tags: ['registry'],
         summary: 'One village with its counts',
         params: VillageParams,
-        response: { 200: VillageSummary, ...errors(400, 404) },
+        response: { 200: VillageSummary, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req) => summary(req.params.villageId),
+    async (req) => summary(await villageAccess(req, registry, req.params.villageId, 'village.read')),
   );
 
   api.get(
@@ -105,12 +121,13 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
         summary: 'Sites of a village: plots, storage rooms, meter points, weather stations, packing houses',
         params: VillageParams,
         querystring: z.object({ kind: SiteKindName.optional() }),
-        response: { 200: z.array(SiteRecord), ...errors(400, 404) },
+        response: { 200: z.array(SiteRecord), ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
-      return registry.listSites(req.params.villageId, req.query.kind ? { kind: req.query.kind } : {});
+      const access = await villageAccess(req, registry, req.params.villageId, 'village.read');
+      const sites = await registry.listSites(req.params.villageId, req.query.kind ? { kind: req.query.kind } : {});
+      return sites.filter((x) => access.seeSite(x.id));
     },
   );
 
@@ -121,13 +138,14 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
         tags: ['registry'],
         summary: 'One site',
         params: VillageParams.extend({ siteId: ScenarioSiteId }),
-        response: { 200: SiteRecord, ...errors(400, 404) },
+        response: { 200: SiteRecord, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
+      const access = await villageAccess(req, registry, req.params.villageId, 'village.read');
       const site = await registry.getSite(req.params.villageId, req.params.siteId);
-      if (!site) throw new ApiFailure('LUMBUNG_ERR_SITE_NOT_FOUND', { siteId: req.params.siteId });
+      if (!site || !access.seeSite(site.id))
+        throw new ApiFailure('LUMBUNG_ERR_SITE_NOT_FOUND', { siteId: req.params.siteId });
       return site;
     },
   );
@@ -140,12 +158,16 @@ export async function villageRoutes(api: Api, deps: AppDeps): Promise<void> {
         summary: 'Devices of a village (never their secrets)',
         params: VillageParams,
         querystring: z.object({ siteId: ScenarioSiteId.optional() }),
-        response: { 200: z.array(DeviceRecord), ...errors(400, 404) },
+        response: { 200: z.array(DeviceRecord), ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
-      await requireVillage(registry, req.params.villageId);
-      return registry.listDevices(req.params.villageId, req.query.siteId ? { siteId: req.query.siteId } : {});
+      const access = await villageAccess(req, registry, req.params.villageId, 'village.read');
+      const devices = await registry.listDevices(
+        req.params.villageId,
+        req.query.siteId ? { siteId: req.query.siteId } : {},
+      );
+      return devices.filter((d) => access.seeSite(d.siteId));
     },
   );
 }
