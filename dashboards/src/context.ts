@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useReducer } from 'preact/hooks';
 import type { Api } from './api.ts';
+import type { Session } from './auth.ts';
 import { createFormatter, type Formatter } from './format.ts';
 import { type Lang, type Translate, translator } from './i18n/index.ts';
 import type { VillageData } from './village.ts';
@@ -10,6 +11,8 @@ export interface Ui {
   t: Translate;
   fmt: Formatter;
   api: Api;
+  /** The signed-in user (pages are shown only with one). */
+  session: Session | undefined;
   /** Re-rendered every 30 s so "5 minutes ago" stays true. */
   now: number;
 }
@@ -19,6 +22,7 @@ export const UiContext = createContext<Ui>({
   t: translator('id'),
   fmt: createFormatter('id', 'Asia/Jakarta'),
   api: undefined as unknown as Api,
+  session: undefined,
   now: 0,
 });
 

@@ -16,6 +16,9 @@ export type LoadState = { status: 'idle' | 'loading' | 'ready' } | { status: 'er
 export const seriesKey = (deviceId: string, metric: string): string => `${deviceId}\u0000${metric}`;
 
 const ACTIVE = new Set(['open', 'acknowledged']);
+/** First wait before reopening a refused or expired stream (the server's own `retry:` is 5 s), then doubling. */
+const STREAM_RETRY_MS = 1000;
+const STREAM_RETRY_MAX_MS = 60_000;
 
 /**
  * What the dashboard knows about one village: its record, sites, newest readings, active alerts and device
@@ -41,10 +44,14 @@ export class VillageData {
   readonly #readingListeners = new Set<(r: LatestReading) => void>();
   #source: EventSource | undefined;
   #stopped = false;
+  /** The stream broke since it last opened: reload when it opens again. */
+  #lost = false;
+  #backoff = STREAM_RETRY_MS;
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly villageId: string,
-    private readonly api: Api,
+    readonly api: Api,
   ) {}
 
   subscribe(fn: () => void): () => void {
@@ -68,7 +75,7 @@ export class VillageData {
     await this.reload();
     if (this.#stopped || this.load.status !== 'ready') return;
     // After the first data shows: device health and the stream (which keeps one connection open for good).
-    this.openStream();
+    void this.openStream();
     void this.loadHealth();
   }
 
@@ -76,6 +83,8 @@ export class VillageData {
     this.#stopped = true;
     this.#source?.close();
     this.#source = undefined;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     this.stream = 'off';
     this.#listeners.clear();
     this.#readingListeners.clear();
@@ -122,27 +131,58 @@ export class VillageData {
     }
   }
 
-  openStream(): void {
-    if (this.#source || typeof EventSource === 'undefined') return;
-    const es = new EventSource(`/api/v1/villages/${this.villageId}/stream`);
+  /**
+   * Opens the live stream. EventSource cannot send headers, so the access token travels in the query; when the
+   * stream breaks after the token ran out (the browser would retry with the stale one) or the server refused it
+   * (readyState CLOSED), it is reopened with a fresh token, waiting longer after each failure in a row.
+   */
+  async openStream(): Promise<void> {
+    if (this.#source || this.#stopped || typeof EventSource === 'undefined') return;
+    let url: string;
+    try {
+      url = await this.api.streamUrl(`/villages/${this.villageId}/stream`);
+    } catch {
+      this.#retryStream();
+      return;
+    }
+    if (this.#source || this.#stopped) return;
+    const es = new EventSource(url);
     this.#source = es;
-    this.stream = 'connecting';
+    if (this.stream !== 'lost') this.stream = 'connecting';
     es.onopen = () => {
-      const wasLost = this.stream === 'lost';
+      const wasLost = this.#lost;
+      this.#lost = false;
+      this.#backoff = STREAM_RETRY_MS;
       this.stream = 'live';
       this.#changed();
       // Whatever happened while the connection was down: fetch it once (EventSource has no replay here).
       if (wasLost) void this.reload().then(() => this.loadHealth());
     };
     es.onerror = () => {
-      // EventSource reconnects by itself unless the server refused (readyState CLOSED).
+      this.#lost = true;
       this.stream = 'lost';
       this.#changed();
+      // The browser reconnects by itself with the same URL, unless the server refused (readyState CLOSED).
+      if (es.readyState === EventSource.CLOSED || this.api.auth?.expired()) {
+        es.close();
+        if (this.#source === es) this.#source = undefined;
+        this.#retryStream();
+      }
     };
     es.addEventListener('readings', (e) => this.applyReadings(JSON.parse((e as MessageEvent<string>).data)));
     es.addEventListener('alert', (e) => this.applyAlert(JSON.parse((e as MessageEvent<string>).data)));
     es.addEventListener('device', (e) => this.applyDevice(JSON.parse((e as MessageEvent<string>).data)));
     this.#changed();
+  }
+
+  #retryStream(): void {
+    if (this.#stopped || this.#retry) return;
+    const wait = this.#backoff;
+    this.#backoff = Math.min(this.#backoff * 2, STREAM_RETRY_MAX_MS);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.openStream();
+    }, wait);
   }
 
   applyReadings(msg: StreamReadings): void {

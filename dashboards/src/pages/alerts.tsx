@@ -2,31 +2,22 @@ import type { AlertRecord } from '@lumbung/schemas';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, qs } from '../api.ts';
 import { useUi, useVillage } from '../context.ts';
+import { canManageAlerts, rolesIn } from '../roles.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { sortAlerts, type VillageData } from '../village.ts';
 import { AlertItem } from './alert-item.tsx';
 
-const NAME_KEY = 'lumbung.name';
-
-const savedName = (): string => {
-  try {
-    return localStorage.getItem(NAME_KEY) ?? '';
-  } catch {
-    return '';
-  }
-};
-
 /**
- * Alerts with acknowledge and resolve. Until sign-in exists (issue 3 has none), the person types a name once;
- * it is kept on this phone and sent as `by`.
+ * Alerts, with acknowledge and resolve for the roles that may (alert.manage); the signed-in user's name is sent
+ * as `by`. Other roles see the alerts and a line saying who acts on them.
  */
 export function AlertsPage({ data }: { data: VillageData }) {
-  const { t, api } = useUi();
+  const { t, api, session } = useUi();
   useVillage(data);
+  const manage = canManageAlerts(rolesIn(session?.memberships ?? [], data.villageId));
   const [all, setAll] = useState(false);
   const [everything, setEverything] = useState<AlertRecord[] | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
-  const [name, setName] = useState(savedName);
   const [problem, setProblem] = useState<{ id: string; text: string } | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
 
@@ -51,12 +42,7 @@ export function AlertsPage({ data }: { data: VillageData }) {
   const shown = all ? mergeLive(everything, data.alerts) : data.alerts;
 
   const act = async (a: AlertRecord, action: 'acknowledge' | 'resolve') => {
-    const by = name.trim();
-    if (!by) {
-      setProblem({ id: a.id, text: t('nameRequired') });
-      document.getElementById('by-name')?.focus();
-      return;
-    }
+    const by = session?.user.displayName ?? session?.user.username ?? '';
     setProblem(undefined);
     setBusy(a.id);
     try {
@@ -72,29 +58,7 @@ export function AlertsPage({ data }: { data: VillageData }) {
   return (
     <>
       <h1>{t('alertsTitle')}</h1>
-      <div class="field">
-        <label for="by-name">{t('yourName')}</label>
-        <input
-          id="by-name"
-          type="text"
-          autocomplete="name"
-          maxLength={120}
-          value={name}
-          aria-describedby="by-name-hint"
-          onInput={(e) => {
-            const v = (e.currentTarget as HTMLInputElement).value;
-            setName(v);
-            try {
-              localStorage.setItem(NAME_KEY, v);
-            } catch {
-              // kept for this visit only
-            }
-          }}
-        />
-        <p id="by-name-hint" class="muted small">
-          {t('yourNameHint')}
-        </p>
-      </div>
+      {!manage && <p class="muted small">{t('alertsReadOnly')}</p>}
       <fieldset class="choice">
         <legend>{t('alertsFilter')}</legend>
         <label>
@@ -111,7 +75,7 @@ export function AlertsPage({ data }: { data: VillageData }) {
       <ul class="alerts">
         {shown?.map((a) => (
           <AlertItem key={a.id} alert={a} site={a.siteId ? data.site(a.siteId) : undefined} detailed>
-            {a.status !== 'resolved' && (
+            {manage && a.status !== 'resolved' && (
               <div class="actions">
                 {a.status === 'open' && (
                   <button type="button" disabled={busy === a.id} onClick={() => void act(a, 'acknowledge')}>

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES } from '../src/i18n/index.ts';
+import { ALERT_MANAGE_ROLES, ROLES, rolesIn, TELEMETRY_ROLES } from '../src/roles.ts';
+
+const root = path.join(import.meta.dirname, '..', '..');
+
+/** The permission matrix of docs/permissions.md (generated from cloud/src/auth/permissions.ts): roles per permission. */
+async function matrix(): Promise<{ labels: string[]; grants: Map<string, boolean[]> }> {
+  const doc = await readFile(path.join(root, 'docs', 'permissions.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('<!-- matrix:start'), doc.indexOf('<!-- matrix:end'));
+  const rows = table
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+  const labels = rows[0]!.slice(1);
+  const grants = new Map<string, boolean[]>();
+  for (const r of rows.slice(2)) {
+    const name = /^`([a-z.]+)`/.exec(r[0]!)?.[1];
+    if (name)
+      grants.set(
+        name,
+        r.slice(1).map((c) => c === 'yes'),
+      );
+  }
+  return { labels, grants };
+}
+
+describe('what the dashboard offers each role', () => {
+  it('follows the permission matrix of docs/permissions.md (the cloud decides; the interface must agree)', async () => {
+    const { labels, grants } = await matrix();
+    // The columns are the roles in the cloud's order; their English labels are the catalogue's.
+    expect(labels).toEqual(ROLES.map((r) => CATALOGUES.en[`role_${r}`]));
+    const holders = (p: string) => ROLES.filter((_, i) => grants.get(p)?.[i]);
+    expect([...TELEMETRY_ROLES].sort()).toEqual(holders('telemetry.read').sort());
+    expect([...ALERT_MANAGE_ROLES].sort()).toEqual(holders('alert.manage').sort());
+  });
+
+  it("has index.html's early requests only for the roles that read telemetry", async () => {
+    const html = await readFile(path.join(root, 'dashboards', 'index.html'), 'utf8');
+    const list = /\[('village_admin'[^\]]*)\]\.includes\(x\.role\)/.exec(html)?.[1];
+    expect(list?.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual(
+      TELEMETRY_ROLES.filter((r) => r !== 'platform_admin'),
+    );
+  });
+
+  it('takes the roles of one village, the platform admin in every village', () => {
+    const ms = [
+      { role: 'farmer', villageId: 'kel-taman', siteIds: ['sawah-a'] },
+      { role: 'kub_coordinator', villageId: 'desa-lain', siteIds: [] },
+    ];
+    expect(rolesIn(ms, 'kel-taman')).toEqual(['farmer']);
+    expect(rolesIn(ms, 'elsewhere')).toEqual([]);
+    expect(rolesIn([{ role: 'platform_admin', villageId: null, siteIds: [] }], 'kel-taman')).toEqual([
+      'platform_admin',
+    ]);
+  });
+});
