@@ -1,5 +1,6 @@
 export { type App, type AppDeps, buildApp } from './app.ts';
 export { authKey } from './auth/key.ts';
+export { hashPassword, verifyPassword } from './auth/passwords.ts';
 export { GRANTS, PERMISSIONS, type Permission, Principal, permissionMatrix, ROLE_LABELS } from './auth/permissions.ts';
 export {
   AuthenticatedPrincipal,

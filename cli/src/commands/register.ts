@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { cloudSettings, openRegistry, seedFromScenario } from '@lumbung/cloud';
+import { cloudSettings, hashPassword, openRegistry, seedFromScenario } from '@lumbung/cloud';
 import { DEMO_SCENARIO_PATH, loadScenario } from '@lumbung/firmware-sim';
-import { hashSecret, loadConfig } from '@lumbung/runtime';
+import { generateSecret, hashSecret, loadConfig } from '@lumbung/runtime';
 import { parse } from '../args.ts';
 import { demoCredentials } from '../demo-credentials.ts';
 import { cliSettings } from '../settings.ts';
 
 const USAGE = `lumbung register [--scenario FILE]
+  On a registry without users it also creates the first platform admin, \`admin\`, with the password in
+  LUMBUNG_ADMIN_PASSWORD or a random one printed once.
   Registers a village from a scenario file (village, sites, devices and one village box) in the registry
   (LUMBUNG_DATABASE_URL, default SQLite in LUMBUNG_DATA_DIR) and issues credentials: the registry keeps
   their hashes, DATA_DIR/credentials.json (mode 0600) the secrets to give the village box and the devices.
@@ -23,6 +25,7 @@ export async function register(argv: string[]): Promise<number> {
   const creds = await demoCredentials(dataDir, scenario);
   const registry = openRegistry({ url: cfg.databaseUrl, dataDir });
   await registry.start();
+  let adminLine = '';
   try {
     await seedFromScenario(registry, scenario, {
       edgeId: creds.edgeId,
@@ -30,6 +33,21 @@ export async function register(argv: string[]): Promise<number> {
       edgeSecretHash: hashSecret(creds.edgeSecret),
       deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
     });
+    if ((await registry.accounts.listUsers()).length === 0) {
+      const password = process.env.LUMBUNG_ADMIN_PASSWORD || generateSecret().slice(0, 20);
+      const now = Date.now();
+      const admin = await registry.accounts.createUser({
+        username: 'admin',
+        displayName: 'Admin platform',
+        passwordHash: await hashPassword(password),
+        createdAt: now,
+        passwordChangedAt: now,
+      });
+      await registry.accounts.setMemberships(admin.id, [{ role: 'platform_admin', villageId: null }], now);
+      adminLine = process.env.LUMBUNG_ADMIN_PASSWORD
+        ? 'first platform admin: admin (password from LUMBUNG_ADMIN_PASSWORD)'
+        : `first platform admin: admin / ${password} (shown once: change it)`;
+    }
   } finally {
     await registry.stop();
   }
@@ -37,7 +55,10 @@ export async function register(argv: string[]): Promise<number> {
     [
       `registered ${scenario.village.name} (${scenario.village.id}): ${scenario.sites.length} sites, ${scenario.devices.length} devices, village box ${creds.edgeId}`,
       `secrets in ${creds.file}: give the village box LUMBUNG_EDGE_ID=${creds.edgeId} and its secret ("edge"), each device its own ("devices")`,
-    ].join('\n'),
+      adminLine,
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
   return 0;
 }

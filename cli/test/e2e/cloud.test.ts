@@ -22,9 +22,16 @@ describe('lumbung register, cloud, edge and sim as separate processes', () => {
 
   it('registers a village, provisions its box from the registry and serves its readings and presence', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'lumbung-cloud-'));
-    const env = { ...process.env, LUMBUNG_DATA_DIR: dir, LUMBUNG_NODE: process.execPath, LUMBUNG_LOG_LEVEL: 'warn' };
+    const env = {
+      ...process.env,
+      LUMBUNG_DATA_DIR: dir,
+      LUMBUNG_NODE: process.execPath,
+      LUMBUNG_LOG_LEVEL: 'warn',
+      LUMBUNG_ADMIN_PASSWORD: 'admin-rahasia-1',
+    };
     const { stdout } = await run(LAUNCHER, ['register'], { env });
     expect(stdout).toMatch(/registered Kelurahan Taman \(kel-taman\): 9 sites, 8 devices/);
+    expect(stdout).toMatch(/first platform admin: admin/);
     const creds = JSON.parse(await readFile(path.join(dir, 'credentials.json'), 'utf8')) as {
       edge: { edgeId: string; secret: string };
     };
@@ -72,11 +79,21 @@ describe('lumbung register, cloud, edge and sim as separate processes', () => {
     procs.push(sim);
     await sim.start();
 
+    const login = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-rahasia-1' }),
+    });
+    const auth = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+    expect((await fetch(`${api}/villages`)).status).toBe(401);
+
     // Readings of the egg room reach the cloud through the box and the gateway, with their site.
     const latest = await waitFor(
       'the egg room in the cloud',
       async () => {
-        const rows = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`)).json()) as {
+        const rows = (await (
+          await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`, { headers: auth })
+        ).json()) as {
           metric: string;
           deviceId: string;
         }[];
@@ -89,7 +106,9 @@ describe('lumbung register, cloud, edge and sim as separate processes', () => {
     await waitFor(
       'every device online in the cloud',
       async () => {
-        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`, { headers: auth })).json()) as {
+          state: string;
+        }[];
         return health.length === 8 && health.every((h) => h.state === 'online') ? true : undefined;
       },
       60_000,
@@ -105,7 +124,9 @@ describe('lumbung register, cloud, edge and sim as separate processes', () => {
     await waitFor(
       'devices offline in the cloud',
       async () => {
-        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+        const health = (await (await fetch(`${api}/villages/kel-taman/device-health`, { headers: auth })).json()) as {
+          state: string;
+        }[];
         return health.every((h) => h.state === 'offline') ? true : undefined;
       },
       30_000,

@@ -44,32 +44,35 @@ describe('lumbung demo', () => {
       const q = (await (await fetch(`http://127.0.0.1:${edgeOps}/queue`)).json()) as { readings: number };
       return q.readings === 0 || undefined;
     });
-    // The cloud serves the village from the registry and the store the gateway writes to.
-    const api = `http://127.0.0.1:${http}/api/v1`;
-    const villages = (await (await fetch(`${api}/villages`)).json()) as { id: string; devices: number }[];
-    expect(villages).toEqual([expect.objectContaining({ id: 'kel-taman', devices: 8 })]);
-    const latest = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`)).json()) as {
-      metric: string;
-      ts: number;
-    }[];
-    expect(latest.map((r) => r.metric)).toContain('air_temperature');
-    expect(Math.max(...latest.map((r) => r.ts))).toBeGreaterThan(Date.now() - 5 * 60_000);
     // One demo user per role; LUMBUNG_DEMO_PASSWORD signs them all in.
+    const api = `http://127.0.0.1:${http}/api/v1`;
     const login = async (username: string) =>
       fetch(`${api}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password: 'kata-sandi-demo' }),
       });
-    const admin = (await (await login('admin')).json()) as { memberships: { role: string }[] };
+    const admin = (await (await login('admin')).json()) as { accessToken: string; memberships: { role: string }[] };
     expect(admin.memberships).toEqual([{ role: 'platform_admin', villageId: null, siteIds: [] }]);
     const farmer = (await (await login('petani')).json()) as { memberships: unknown[] };
     expect(farmer.memberships).toEqual([
       { role: 'farmer', villageId: 'kel-taman', siteIds: ['sawah-a', 'kebun-cabai'] },
     ]);
     expect(demo.output).toMatch(/admin \/ \$LUMBUNG_DEMO_PASSWORD/);
+    const headers = { authorization: `Bearer ${admin.accessToken}` };
+    // The cloud serves the village from the registry and the store the gateway writes to.
+    const villages = (await (await fetch(`${api}/villages`, { headers })).json()) as { id: string; devices: number }[];
+    expect(villages).toEqual([expect.objectContaining({ id: 'kel-taman', devices: 8 })]);
+    const latest = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`, { headers })).json()) as {
+      metric: string;
+      ts: number;
+    }[];
+    expect(latest.map((r) => r.metric)).toContain('air_temperature');
+    expect(Math.max(...latest.map((r) => r.ts))).toBeGreaterThan(Date.now() - 5 * 60_000);
     await waitFor('device presence forwarded to the cloud', async () => {
-      const health = (await (await fetch(`${api}/villages/kel-taman/device-health`)).json()) as { state: string }[];
+      const health = (await (await fetch(`${api}/villages/kel-taman/device-health`, { headers })).json()) as {
+        state: string;
+      }[];
       return health.every((h) => h.state === 'online') || undefined;
     });
     expect(await demo.stop()).toBe(0);
