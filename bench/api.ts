@@ -6,6 +6,7 @@
  * Real parts: SQLite registry, DuckDB store in a temp dir, the Fastify app listening on loopback, requests
  * over HTTP with keep-alive. The store holds 30 days of every device, so the queries read real volumes.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Cloud, openRegistry, seedFromScenario } from '@lumbung/cloud';
 import { DEMO_SCENARIO_PATH, emittedReadings, iterateReadings, loadScenario } from '@lumbung/firmware-sim';
@@ -19,6 +20,7 @@ const DEVICES = 200;
 const DAYS = quick ? 7 : 30;
 const RUNS = quick ? 50 : 300;
 const DAY = 86_400_000;
+let authorization = '';
 
 /** The demo village grown to `n` devices: copies of its devices on the same sites. */
 function bigVillage(base: Scenario, n: number): Scenario {
@@ -33,7 +35,7 @@ async function measure(url: string, runs: number): Promise<{ ms: ReturnType<type
   let bytes = 0;
   for (let i = 0; i < runs + 5; i++) {
     const t0 = performance.now();
-    const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+    const res = await fetch(url, { headers: { 'accept-encoding': 'gzip', authorization } });
     const body = await res.arrayBuffer();
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${Buffer.from(body).toString()}`);
     if (i >= 5) times.push(performance.now() - t0); // the first few warm caches and JIT
@@ -74,8 +76,19 @@ async function main() {
       store,
       version: 'bench',
       logger: benchLogger('cloud'),
+      authKey: randomBytes(32),
     });
     await cloud.start();
+    // Requests carry a platform admin's token, as a signed-in dashboard's would (the access check is measured too).
+    const admin = await registry.accounts.createUser({
+      username: 'bench',
+      displayName: 'bench',
+      passwordHash: await cloud.auth!.hashPassword('bench-password'),
+      createdAt: Date.now(),
+    });
+    await registry.accounts.setMemberships(admin.id, [{ role: 'platform_admin', villageId: null }], Date.now());
+    const { accessToken } = await cloud.auth!.login('bench', 'bench-password', {});
+    authorization = `Bearer ${accessToken}`;
     res.add('cloud', () => cloud.stop());
     await seedFromScenario(registry, scenario, {
       edgeId: 'box-bench',
