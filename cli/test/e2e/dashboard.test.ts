@@ -34,11 +34,6 @@ const LIMIT = [179, 38, 30] as const;
 const POLL = { timeout: 30_000, interval: 100 };
 /** Every demo user's password (`LUMBUNG_DEMO_PASSWORD`, cli/src/demo-users.ts). */
 const PASSWORD = 'kata-sandi-uji-dashboard';
-/**
- * The checks of what a farmer and packing-house staff see need the cloud to filter each role's sites (the
- * access issue's enforcement on every village route). Set LUMBUNG_ENFORCED=1 once it has landed.
- */
-const enforced = !!process.env.LUMBUNG_ENFORCED;
 
 // The web dashboard in a real browser against the real demo (`lumbung demo`: cloud API, village box, gateway and
 // the simulated Kelurahan Taman with two days of history, one user per role), at a phone's width. Sign-ins through
@@ -324,24 +319,21 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     await context.close();
   });
 
-  it.skipIf(!enforced)(
-    'shows a farmer their own plots and the weather, not the neighbours or the storage rooms',
-    async () => {
-      const page = await phone(`#/v/${VILLAGE}`, 'petani');
-      await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
-      await page.locator('header .who').getByText('Pak Budi (petani) · Petani').waitFor();
-      const main = page.locator('main');
-      await main.getByRole('link', { name: 'Sawah A (padi)' }).waitFor();
-      expect(await main.getByRole('link', { name: 'Kebun cabai' }).count()).toBe(1);
-      expect(await main.getByRole('link', { name: 'Sawah B (padi)' }).count()).toBe(0);
-      expect(await main.locator('[data-site-id="sawah-b"]').count()).toBe(0);
-      expect(await main.locator('[data-site-id="ruang-telur"], [data-site-id="ruang-kering"]').count()).toBe(0);
-      expect(await main.locator('h2').allInnerTexts()).not.toContain('Ruang simpan');
-      await page.close();
-    },
-  );
+  it('shows a farmer their own plots and the weather, not the neighbours or the storage rooms', async () => {
+    const page = await phone(`#/v/${VILLAGE}`, 'petani');
+    await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
+    await page.locator('header .who').getByText('Pak Budi (petani) · Petani').waitFor();
+    const main = page.locator('main');
+    await main.getByRole('link', { name: 'Sawah A (padi)' }).waitFor();
+    expect(await main.getByRole('link', { name: 'Kebun cabai' }).count()).toBe(1);
+    expect(await main.getByRole('link', { name: 'Sawah B (padi)' }).count()).toBe(0);
+    expect(await main.locator('[data-site-id="sawah-b"]').count()).toBe(0);
+    expect(await main.locator('[data-site-id="ruang-telur"], [data-site-id="ruang-kering"]').count()).toBe(0);
+    expect(await main.locator('h2').allInnerTexts()).not.toContain('Ruang simpan');
+    await page.close();
+  });
 
-  it.skipIf(!enforced)('shows packing-house staff the storage rooms, not the plots', async () => {
+  it('shows packing-house staff the storage rooms, not the plots', async () => {
     const page = await phone(`#/v/${VILLAGE}`, 'kemasan');
     await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
     const main = page.locator('main');
