@@ -10,6 +10,7 @@ export * from './physics/soil.ts';
 export * from './physics/solar.ts';
 export * from './physics/weather.ts';
 export * from './provision.ts';
+export * from './provisioning-client.ts';
 export * from './random.ts';
 export * from './scenario.ts';
 export * from './simulator.ts';
