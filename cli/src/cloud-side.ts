@@ -28,6 +28,8 @@ export async function cloudSide(o: {
   gatewayToken: string;
   /** LUMBUNG_AUTH_SECRET (else a key kept in the data dir). */
   authSecret: string | undefined;
+  /** LUMBUNG_CORS_ORIGINS, comma-separated. */
+  corsOrigins?: string | undefined;
   gateway: GatewayConfig;
   logger: (component: string) => Logger;
   cloud?: Partial<CloudOptions>;
@@ -45,6 +47,10 @@ export async function cloudSide(o: {
     dashboardDir: dashboard.dir,
     gatewayTokenHash: hashSecret(o.gatewayToken),
     authKey: await authKey(o.authSecret, o.dataDir),
+    corsOrigins: (o.corsOrigins ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
     subscribe: (event, listener) => events.on(event as never, listener as never),
     ...o.cloud,
   });

@@ -14,6 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { RateLimiter } from './auth/rate-limit.ts';
 import type { AuthService } from './auth/service.ts';
 import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 import type { LiveHub } from './live.ts';
@@ -40,6 +41,10 @@ export interface AppDeps {
   gatewayTokenHash?: string | undefined;
   /** Sign-in and tokens (issue 4). Without it there are no /auth routes and bearer tokens are not read. */
   auth?: AuthService | undefined;
+  /** Origins allowed to call the API from a browser (CORS); none by default: the dashboard is same-origin. */
+  corsOrigins?: readonly string[];
+  /** Requests per address and per user: burst and refill per second. Default 600 and 20/s. */
+  requestLimit?: { burst: number; perSecond: number };
   /** Largest request body, bytes. Default 64 KiB: the API takes small JSON documents only. */
   bodyLimit?: number;
   logger?: Logger;
@@ -74,14 +79,51 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Per-request log lines would drown a village's logs (the dashboard polls and streams); errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors Fastify raises before routing (a path parameter over 100 characters, a malformed URL) get
+    // the catalogue's shape too, not Fastify's own.
+    frameworkErrors: (err, req, res) => {
+      const f = new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: err.message });
+      const lang = negotiateLanguage(req.headers['accept-language']);
+      const reply = res as unknown as {
+        code(n: number): typeof reply;
+        type(t: string): typeof reply;
+        send(b: string): void;
+      };
+      reply
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ code: f.code, message: f.messageIn(lang) }));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('lang', 'id');
+  const limit = deps.requestLimit ?? { burst: 600, perSecond: 20 };
+  const limiter = new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perSecond, now: deps.now });
+  const cors = new Set(deps.corsOrigins ?? []);
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     req.lang = negotiateLanguage(req.headers['accept-language']);
     reply.header('content-language', req.lang);
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    const origin = req.headers.origin;
+    if (origin && cors.has(origin)) {
+      reply.header('access-control-allow-origin', origin).header('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        reply
+          .header('access-control-allow-methods', 'GET, POST')
+          .header('access-control-allow-headers', 'authorization, content-type, accept-language')
+          .header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+    const wait = limiter.take(`ip:${req.ip}`);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED');
+    }
   });
 
   await app.register(fastifyCompress, { global: true, threshold: 1024 });
@@ -131,7 +173,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(
     async (api) => {
-      if (deps.auth) authenticateRequests(api as unknown as App, deps.auth);
+      if (deps.auth)
+        authenticateRequests(
+          api as unknown as App,
+          deps.auth,
+          new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perSecond, now: deps.now }),
+        );
       await authRoutes(api as unknown as App, deps);
       await villageRoutes(api, deps);
       await telemetryRoutes(api, deps);

@@ -22,6 +22,8 @@ export interface CloudOptions {
   /** Key for signing access tokens (≥ 32 bytes); without it sign-in is off (no /auth routes). */
   authKey?: Buffer | undefined;
   authPolicy?: Partial<AuthPolicy>;
+  /** Origins allowed to call the API from a browser (LUMBUNG_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
   /** Events of a gateway in the same process: stored readings, alerts, presence. */
   subscribe?: Subscribe;
 }
@@ -82,6 +84,7 @@ export class Cloud implements Component {
     }
     this.#app = await buildApp({
       auth: this.#auth,
+      corsOrigins: o.corsOrigins,
       registry: o.registry,
       store: o.store,
       telemetry: this.telemetry,

@@ -19,6 +19,11 @@ export const cloudSettings = {
     env.optionalString(),
     'Key that signs access tokens (at least 32 characters; every cloud process of one installation needs the same); default a random key kept in DATA_DIR/cloud/auth.key',
   ),
+  corsOrigins: setting(
+    'LUMBUNG_CORS_ORIGINS',
+    env.optionalString(),
+    'Comma-separated origins (https://app.example.id) allowed to call the API from a browser; none by default (the dashboard is served from the same origin)',
+  ),
   dashboardDir: setting(
     'LUMBUNG_DASHBOARD_DIR',
     env.optionalString(),

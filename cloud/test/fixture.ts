@@ -21,6 +21,7 @@ export const HISTORY_DAYS = 3;
 
 export interface Fixture {
   app: App;
+  telemetry: Telemetry;
   /** Access token of `root`, a platform admin. */
   adminToken: string;
   auth: AuthService;
@@ -112,6 +113,7 @@ export async function createFixture(
   const { accessToken: adminToken } = await auth.login('root', 'root-password', { ip: '127.0.0.1' });
   return {
     app,
+    telemetry,
     adminToken,
     auth,
     clock,

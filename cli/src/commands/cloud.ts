@@ -36,6 +36,7 @@ export async function cloud(argv: string[]): Promise<number> {
     // configured (a gateway run elsewhere, `lumbung gateway`, presents LUMBUNG_GATEWAY_TOKEN).
     gatewayToken: cfg.gatewayToken ?? generateSecret(),
     authSecret: cfg.authSecret,
+    corsOrigins: cfg.corsOrigins,
     gateway: { ...gwCfg, dataDir, port: gwPort },
     logger: (c) => createLogger(c),
   });

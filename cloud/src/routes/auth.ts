@@ -2,6 +2,7 @@ import { LoginRequest, Me, OtpRequest, OtpVerify, RefreshRequest, SignedIn } fro
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
+import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { AuthenticatedPrincipal, AuthService } from '../auth/service.ts';
 import { ApiFailure } from '../errors.ts';
 import { type Api, errors } from './common.ts';
@@ -25,7 +26,7 @@ export function requirePrincipal(req: FastifyRequest): AuthenticatedPrincipal {
  * Identifies the caller from `Authorization: Bearer` (an access token or an API token). A bearer that
  * does not check out is a 401, never a silent fall-back to anonymous.
  */
-export function authenticateRequests(api: Api, auth: AuthService): void {
+export function authenticateRequests(api: Api, auth: AuthService, perUser?: RateLimiter): void {
   api.decorateRequest('principal', undefined);
   api.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/api/v1/provisioning/')) return;
@@ -39,6 +40,8 @@ export function authenticateRequests(api: Api, auth: AuthService): void {
     const principal = await auth.authenticate(bearer);
     if (!principal) throw new ApiFailure('LUMBUNG_ERR_UNAUTHORIZED');
     req.principal = principal;
+    // Per user as well as per address: one account scripted from many addresses is still one account.
+    if (perUser && perUser.take(`user:${principal.userId}`) > 0) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED');
   });
 }
 
