@@ -50,7 +50,7 @@ async function settle(res: Promise<Response>): Promise<Response> {
  * signed-in user's access token; a 401 gets one refresh (shared with every other request refused meanwhile)
  * and one retry, and when the refresh is refused too the session ends (the app shows the sign-in page).
  * A GET of a path the page's inline script already requested takes that response (once), so the first paint
- * waits one round trip less.
+ * waits one round trip less (two with a stored access token, which needs no refresh first).
  */
 export class Api {
   constructor(
@@ -68,7 +68,8 @@ export class Api {
   }
 
   async #send<T>(make: (token: string | undefined) => Promise<Response>, early?: Promise<Response>): Promise<T> {
-    // The inline script's request went out with the token of the refresh it made: that session is ours now.
+    // The inline script's request went out with the session's token (the stored one, or its refresh's): that
+    // session is ours now. A 401 for it (signed out elsewhere, revoked) gets the one refresh below.
     const used = early ? this.auth?.session?.accessToken : await this.auth?.token();
     let r = await settle(early ?? make(used));
     if (r.status === 401 && this.auth?.session) {

@@ -3,14 +3,21 @@ import { API_BASE, ApiError, readResponse } from './api.ts';
 import type { Lang } from './i18n/index.ts';
 
 /**
- * Where the refresh token is kept between visits. Why localStorage and not only memory: the phones this
- * dashboard is for are cheap Android phones whose browser is killed and restarted whenever memory runs short,
- * and a farmer should not type a password each time. The access token (15 minutes) stays in memory only; the
- * refresh token works once and is replaced at every refresh, and signing out ends it on the server. The
- * trade-off (script injected into the page could read it) is in docs/decisions/0007-dashboard-stack.md.
- * The inline script of index.html reads and writes the same key.
+ * Where the session is kept between visits: the refresh token under REFRESH_KEY, and the access token with its
+ * expiry, the user and their memberships under SESSION_KEY (JSON, a StoredSession). Why localStorage and not only
+ * memory: the phones this dashboard is for are cheap Android phones whose browser is killed and restarted whenever
+ * memory runs short, and a farmer should not type a password each time. Why the access token too: a page opened
+ * while it has more than half a minute left uses it at once, without a refresh first; on Chrome's "Slow 4G"
+ * profile that saves a 562.5 ms round trip and brings a returning visit under 2 s (docs/benchmarks.md).
+ *
+ * The trade-off (docs/decisions/0007-dashboard-stack.md, addendum): script injected into the page could read both.
+ * The refresh token is worth more (30 days), and it rotates, so a thief who uses it signs the real user out at
+ * their next refresh, which they notice; a stolen access token (15 minutes at most) can be used without signing
+ * anyone out, so its theft is quieter. Signing out ends both on the server at once: every request checks the
+ * token's session, not only its signature. The inline script of index.html reads the same keys.
  */
 export const REFRESH_KEY = 'lumbung.refresh';
+export const SESSION_KEY = 'lumbung.session';
 
 /** Refresh this long before the access token runs out, so a request never leaves with a token about to expire. */
 const EARLY_MS = 30_000;
@@ -23,10 +30,28 @@ export interface Session {
   memberships: SignedIn['memberships'];
 }
 
-/** The answer of the refresh the inline script of index.html started before the app's code ran. */
+/** A Session as kept under SESSION_KEY (the same fields). */
+export type StoredSession = Session;
+
+/**
+ * What the inline script of index.html started with before the app's code ran: the stored session it used as it
+ * was (`stored`: its access token had more than EARLY_MS left), or the answer of the refresh it made (`body`,
+ * received at `at`, epoch ms).
+ */
 export interface EarlyRefresh {
   status: number;
   body?: SignedIn;
+  at?: number;
+  stored?: unknown;
+}
+
+/** A stored session as read back (storage holds any text): undefined unless it has every field. */
+export function sessionOf(x: unknown): Session | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  const s = x as Partial<Session>;
+  if (typeof s.accessToken !== 'string' || !s.accessToken || typeof s.expiresAt !== 'number') return undefined;
+  if (!s.user || typeof s.user.id !== 'string' || !Array.isArray(s.memberships)) return undefined;
+  return { accessToken: s.accessToken, expiresAt: s.expiresAt, user: s.user, memberships: s.memberships };
 }
 
 declare global {
@@ -82,26 +107,54 @@ export class Auth {
     }
   }
 
-  #store(token: string | undefined): void {
+  /** The session kept by this or another tab of the browser, if it is whole. */
+  #storedSession(): Session | undefined {
     try {
-      if (token) this.storage?.setItem(REFRESH_KEY, token);
-      else this.storage?.removeItem(REFRESH_KEY);
+      return sessionOf(JSON.parse(this.storage?.getItem(SESSION_KEY) ?? 'null'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether an access token has more than EARLY_MS left. */
+  #fresh(s: Session): boolean {
+    return s.expiresAt - EARLY_MS > this.now();
+  }
+
+  /** Keeps both keys, or removes both (signed out, refresh refused). */
+  #store(token: string | undefined, session?: Session): void {
+    try {
+      if (token && session) {
+        // The old refresh token no longer works: keep the new one first.
+        this.storage?.setItem(REFRESH_KEY, token);
+        this.storage?.setItem(SESSION_KEY, JSON.stringify(session satisfies StoredSession));
+      } else {
+        this.storage?.removeItem(REFRESH_KEY);
+        this.storage?.removeItem(SESSION_KEY);
+      }
     } catch {
       // Private mode: the session lasts while the page is open.
     }
   }
 
-  #accept(s: SignedIn): Session {
-    this.#store(s.refreshToken);
-    this.session = {
+  /** A new token pair from the server, received at `at` (its expiry counts from then). */
+  #accept(s: SignedIn, at = this.now()): Session {
+    const session: Session = {
       accessToken: s.accessToken,
-      expiresAt: this.now() + s.expiresIn * 1000,
+      expiresAt: at + s.expiresIn * 1000,
       user: s.user,
       memberships: s.memberships,
     };
+    this.#store(s.refreshToken, session);
+    return this.#resume(session);
+  }
+
+  /** Takes a session already kept in storage (no request made). */
+  #resume(session: Session): Session {
+    this.session = session;
     this.ended = undefined;
     this.#emit();
-    return this.session;
+    return session;
   }
 
   /** Ends the session here (the server's tokens are left to expire or were already refused). */
@@ -125,19 +178,26 @@ export class Auth {
   }
 
   /**
-   * The session at start: the refresh the inline script of index.html began (it saves a round trip), else one
-   * made here with the stored refresh token. Undefined without a stored token or when it is refused.
+   * The session at start, without a request when the stored access token has more than EARLY_MS left; else a
+   * refresh with the stored refresh token. The inline script of index.html made that choice before the app's code
+   * ran and started the overview's requests with the token it chose (saving a round trip): its choice is taken
+   * as it is. Undefined without a stored refresh token or when the refresh is refused. A stored access token that
+   * the server refuses (signed out elsewhere, revoked) costs one refresh at the first 401 (`renew`).
    */
   async restore(): Promise<Session | undefined> {
     const early = typeof window === 'undefined' ? undefined : window.__lumbungSession;
     if (early) {
       window.__lumbungSession = undefined;
       const r = await early;
-      if (r.status === 200 && r.body) return this.#accept(r.body);
+      const stored = r.status === 200 && sessionOf(r.stored);
+      if (stored && this.#stored()) return this.#resume(stored);
+      if (r.status === 200 && r.body) return this.#accept(r.body, r.at);
       // Offline when the page opened: try once more through the normal path (which reports the failure).
-      if (r.status !== 0) return this.#refreshFailed(r.status);
+      if (r.status !== 0 && !stored) return this.#refreshFailed(r.status);
     }
     if (!this.#stored()) return this.#drop();
+    const kept = this.#storedSession();
+    if (kept && this.#fresh(kept)) return this.#resume(kept);
     return this.refresh();
   }
 
@@ -181,12 +241,25 @@ export class Auth {
     return this.refresh();
   }
 
-  /** An access token good for at least the next half minute, refreshing first if needed; undefined when signed out. */
+  /**
+   * An access token good for at least the next half minute: ours, else a newer one another tab of this browser
+   * stored, else a refresh; undefined when signed out.
+   */
   async token(): Promise<string | undefined> {
     const s = this.session;
     if (!s) return undefined;
-    if (s.expiresAt - EARLY_MS > this.now()) return s.accessToken;
+    if (this.#fresh(s)) return s.accessToken;
+    const kept = this.#newerStored();
+    if (kept && this.#fresh(kept)) return this.#resume(kept).accessToken;
     return (await this.refresh())?.accessToken;
+  }
+
+  /** The stored session when another tab refreshed since ours: same user, a later expiry. */
+  #newerStored(): Session | undefined {
+    const kept = this.#storedSession();
+    const s = this.session;
+    if (!kept || !s || kept.user.id !== s.user.id || kept.expiresAt <= s.expiresAt) return undefined;
+    return kept;
   }
 
   /** Whether the access token has run out (an event stream that breaks now needs a new one). */
@@ -234,8 +307,18 @@ export class Auth {
     }
   }
 
-  /** Another tab signed out (its storage event): follow it. */
+  /**
+   * Another tab changed the stored session (its storage event): a sign-out (the keys removed) signs out here
+   * too; a refresh there hands its newer access token to this tab, which then needs no refresh of its own.
+   */
   storageChanged(key: string | null): void {
-    if ((key === REFRESH_KEY || key === null) && this.session && !this.#stored()) this.#drop();
+    if (key !== REFRESH_KEY && key !== SESSION_KEY && key !== null) return;
+    if (!this.session) return;
+    if (!this.#stored()) {
+      this.#drop();
+      return;
+    }
+    const kept = this.#newerStored();
+    if (kept) this.#resume(kept);
   }
 }

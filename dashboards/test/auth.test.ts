@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Api, ApiError } from '../src/api.ts';
-import { Auth, REFRESH_KEY } from '../src/auth.ts';
+import { Auth, REFRESH_KEY, SESSION_KEY } from '../src/auth.ts';
 import { e164 } from '../src/pages/sign-in.tsx';
 
 const signedIn = (n: number, expiresIn = 900) => ({
@@ -75,14 +75,27 @@ function fakeCloud(o: { refreshOk?: boolean; online?: boolean } = {}) {
 }
 
 describe('sign-in session (dashboards/src/auth.ts)', () => {
-  it('keeps the refresh token in storage and the access token in memory only', async () => {
+  it('keeps the refresh token and the session (access token, expiry, user, memberships) in storage', async () => {
     const cloud = fakeCloud();
     const storage = memoryStorage();
-    const auth = new Auth(() => 'id', storage, cloud.fetchFn);
+    const auth = new Auth(
+      () => 'id',
+      storage,
+      cloud.fetchFn,
+      () => 1_000_000,
+    );
     const s = await auth.login('petani', 'x');
     expect(s.user.displayName).toBe('Pak Budi (petani)');
-    expect([...storage.m.entries()]).toEqual([[REFRESH_KEY, 'refresh-1']]);
-    expect(JSON.stringify([...storage.m.values()])).not.toContain('access-');
+    expect([...storage.m.keys()].sort()).toEqual([REFRESH_KEY, SESSION_KEY]);
+    expect(storage.m.get(REFRESH_KEY)).toBe('refresh-1');
+    expect(JSON.parse(storage.m.get(SESSION_KEY)!)).toEqual({
+      accessToken: 'access-1',
+      expiresAt: 1_000_000 + 900_000,
+      user: signedIn(1).user,
+      memberships: signedIn(1).memberships,
+    });
+    // The refresh token is not repeated inside the session.
+    expect(storage.m.get(SESSION_KEY)).not.toContain('refresh-');
   });
 
   it('passes the API message of a failed sign-in through as it came, in the language asked for', async () => {
@@ -128,6 +141,7 @@ describe('sign-in session (dashboards/src/auth.ts)', () => {
     expect(auth.session).toBeUndefined();
     expect(auth.ended).toBe('expired');
     expect(storage.m.has(REFRESH_KEY)).toBe(false);
+    expect(storage.m.has(SESSION_KEY)).toBe(false);
     expect(heard).toHaveBeenCalled();
   });
 
@@ -172,6 +186,7 @@ describe('sign-in session (dashboards/src/auth.ts)', () => {
     const s = await auth.refresh();
     expect(s?.accessToken).toBe('access-3');
     expect(storage.m.get(REFRESH_KEY)).toBe('refresh-3');
+    expect(JSON.parse(storage.m.get(SESSION_KEY)!).accessToken).toBe('access-3');
   });
 
   it('resumes a stored session on start, and without one shows sign-in', async () => {
@@ -185,11 +200,161 @@ describe('sign-in session (dashboards/src/auth.ts)', () => {
     expect(await gone.restore()).toBeUndefined(); // refresh-0 was used up
   });
 
+  /** Storage as a returning visit finds it: a refresh token and a session whose access token runs out at `expiresAt`. */
+  const kept = (expiresAt: number, accessToken = 'access-0') =>
+    memoryStorage({
+      [REFRESH_KEY]: 'refresh-0',
+      [SESSION_KEY]: JSON.stringify({
+        accessToken,
+        expiresAt,
+        user: signedIn(0).user,
+        memberships: signedIn(0).memberships,
+      }),
+    });
+
+  it('resumes a stored access token with more than 30 s left without any request, and sends it', async () => {
+    const cloud = fakeCloud();
+    const now = 5_000_000;
+    const auth = new Auth(
+      () => 'id',
+      kept(now + 31_000),
+      cloud.fetchFn,
+      () => now,
+    );
+    const api = new Api(() => 'id', auth, '/api/v1', cloud.fetchFn);
+    const s = await auth.restore();
+    expect(s).toMatchObject({ accessToken: 'access-0', expiresAt: now + 31_000, user: { username: 'petani' } });
+    expect(cloud.calls).toHaveLength(0);
+    expect(await api.get('/villages/kel-taman/latest')).toEqual({ path: '/villages/kel-taman/latest' });
+    expect(cloud.calls).toEqual([{ path: '/villages/kel-taman/latest', auth: 'Bearer access-0', body: undefined }]);
+  });
+
+  it('refreshes first when the stored access token has run out or has 30 s or less left, and stores both', async () => {
+    for (const left of [30_000, 0, -3_600_000]) {
+      const cloud = fakeCloud();
+      const now = 5_000_000;
+      const storage = kept(now + left);
+      const auth = new Auth(
+        () => 'id',
+        storage,
+        cloud.fetchFn,
+        () => now,
+      );
+      expect((await auth.restore())?.accessToken).toBe('access-1');
+      expect(cloud.calls.map((c) => c.path)).toEqual(['/auth/refresh']);
+      expect(storage.m.get(REFRESH_KEY)).toBe('refresh-1');
+      expect(JSON.parse(storage.m.get(SESSION_KEY)!)).toMatchObject({
+        accessToken: 'access-1',
+        expiresAt: now + 900_000,
+      });
+    }
+  });
+
+  it('refreshes from an unreadable stored session, and shows sign-in without a refresh token', async () => {
+    const cloud = fakeCloud();
+    const storage = memoryStorage({ [REFRESH_KEY]: 'refresh-0', [SESSION_KEY]: '{"accessToken":' });
+    expect((await new Auth(() => 'id', storage, cloud.fetchFn).restore())?.accessToken).toBe('access-1');
+    // A session left without its refresh token (half a sign-out) is not resumed.
+    const half = kept(Date.now() + 600_000);
+    half.removeItem(REFRESH_KEY);
+    expect(await new Auth(() => 'id', half, cloud.fetchFn).restore()).toBeUndefined();
+    expect(half.m.size).toBe(0);
+    expect(cloud.calls.map((c) => c.path)).toEqual(['/auth/refresh']);
+  });
+
+  it('falls back to one refresh when the server refuses a stored access token (401), and retries', async () => {
+    const cloud = fakeCloud();
+    const storage = kept(Date.now() + 600_000, 'access-revoked');
+    const auth = new Auth(() => 'id', storage, cloud.fetchFn);
+    const api = new Api(() => 'id', auth, '/api/v1', cloud.fetchFn);
+    await auth.restore();
+    const answers = await Promise.all([api.get('/a'), api.get('/b')]);
+    expect(answers).toEqual([{ path: '/a' }, { path: '/b' }]);
+    expect(cloud.calls.filter((c) => c.auth === 'Bearer access-revoked').map((c) => c.path)).toEqual(['/a', '/b']);
+    expect(cloud.calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(1);
+    expect(cloud.calls.filter((c) => c.auth === 'Bearer access-1').map((c) => c.path)).toEqual(['/a', '/b']);
+    expect(JSON.parse(storage.m.get(SESSION_KEY)!).accessToken).toBe('access-1');
+  });
+
+  it('ends at the sign-in page when a refused stored access token cannot be refreshed either, clearing both keys', async () => {
+    const cloud = fakeCloud({ refreshOk: false });
+    const storage = kept(Date.now() + 600_000, 'access-revoked');
+    const auth = new Auth(() => 'id', storage, cloud.fetchFn);
+    const api = new Api(() => 'id', auth, '/api/v1', cloud.fetchFn);
+    await auth.restore();
+    await expect(api.get('/a')).rejects.toMatchObject({ status: 401 });
+    expect(auth.session).toBeUndefined();
+    expect(auth.ended).toBe('expired');
+    expect(storage.m.size).toBe(0);
+    expect(cloud.calls.map((c) => c.path)).toEqual(['/a', '/auth/refresh']);
+  });
+
+  it('takes the session the inline script of index.html chose: the stored one as it was, or its refresh', async () => {
+    const cloud = fakeCloud();
+    const g = globalThis as { window?: { __lumbungSession?: Promise<unknown> } };
+    const had = 'window' in globalThis;
+    g.window = {};
+    try {
+      const now = 5_000_000;
+      const storage = kept(now + 600_000);
+      const stored = JSON.parse(storage.m.get(SESSION_KEY)!);
+      g.window.__lumbungSession = Promise.resolve({ status: 200, stored });
+      const auth = new Auth(
+        () => 'id',
+        storage,
+        cloud.fetchFn,
+        () => now,
+      );
+      expect(await auth.restore()).toEqual(stored);
+      expect(cloud.calls).toHaveLength(0);
+      expect(g.window.__lumbungSession).toBeUndefined();
+
+      // Its refresh: the access token's expiry counts from when the answer arrived.
+      const after = memoryStorage({ [REFRESH_KEY]: 'refresh-7' });
+      g.window.__lumbungSession = Promise.resolve({ status: 200, body: signedIn(7), at: now - 2_000 });
+      const refreshed = await new Auth(
+        () => 'id',
+        after,
+        cloud.fetchFn,
+        () => now,
+      ).restore();
+      expect(refreshed).toMatchObject({ accessToken: 'access-7', expiresAt: now - 2_000 + 900_000 });
+      expect(JSON.parse(after.m.get(SESSION_KEY)!).accessToken).toBe('access-7');
+    } finally {
+      if (had) g.window = undefined;
+      else delete g.window;
+    }
+  });
+
+  it('follows another tab: its refresh hands this tab the newer access token, its sign-out signs out here', async () => {
+    const cloud = fakeCloud();
+    const storage = memoryStorage();
+    let now = 1_000_000;
+    const clock = () => now;
+    const here = new Auth(() => 'id', storage, cloud.fetchFn, clock);
+    const there = new Auth(() => 'id', storage, cloud.fetchFn, clock);
+    await here.login('petani', 'x');
+    expect((await there.restore())?.accessToken).toBe('access-1'); // a second tab opens: no request
+    now += 800_000;
+    await there.refresh();
+    here.storageChanged(SESSION_KEY);
+    expect(here.session?.accessToken).toBe('access-2');
+    // Missed the event (a frozen tab): near its expiry it still takes the stored one rather than refreshing.
+    now += 880_000;
+    await there.refresh();
+    expect(await here.token()).toBe('access-3');
+    expect(cloud.calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(2);
+    await there.logout();
+    here.storageChanged(REFRESH_KEY);
+    expect(here.session).toBeUndefined();
+  });
+
   it('signs out here at once, even offline, and tells the server with the bearer when it can', async () => {
     const cloud = fakeCloud();
     const storage = memoryStorage();
     const auth = new Auth(() => 'id', storage, cloud.fetchFn);
     await auth.login('petani', 'x');
+    expect(storage.m.size).toBe(2);
     await auth.logout();
     expect(auth.session).toBeUndefined();
     expect(storage.m.size).toBe(0);
