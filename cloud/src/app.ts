@@ -25,6 +25,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
+import { userRoutes } from './routes/users.ts';
 import { villageRoutes } from './routes/villages.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'alerts', description: 'Alerts raised by village boxes' },
         { name: 'provisioning', description: 'Credentials for the gateway and village boxes' },
         { name: 'auth', description: 'Sign-in, tokens and the signed-in user' },
+        { name: 'users', description: "A village's users, roles and audit log" },
       ],
     },
     transform: jsonSchemaTransform,
@@ -180,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perSecond, now: deps.now }),
         );
       await authRoutes(api as unknown as App, deps);
+      await userRoutes(api, deps);
       await villageRoutes(api, deps);
       await telemetryRoutes(api, deps);
       await alertRoutes(api, deps);

@@ -89,6 +89,16 @@ export const ERRORS = {
     id: 'Peringatan "{alertId}" tidak ditemukan di desa ini',
     en: 'Alert "{alertId}" not found in this village',
   },
+  LUMBUNG_ERR_USER_NOT_FOUND: {
+    status: 404,
+    id: 'Pengguna "{userId}" tidak ditemukan di desa ini',
+    en: 'User "{userId}" not found in this village',
+  },
+  LUMBUNG_ERR_TOKEN_NOT_FOUND: {
+    status: 404,
+    id: 'Token API "{tokenId}" tidak ditemukan',
+    en: 'API token "{tokenId}" not found',
+  },
   LUMBUNG_ERR_METRIC_UNKNOWN: {
     status: 404,
     id: 'Besaran "{metric}" tidak dikenal',

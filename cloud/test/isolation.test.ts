@@ -21,7 +21,13 @@ const PUBLIC = [
   /^(GET|POST) \/api\/v1\/provisioning\//,
 ];
 /** Routes for any signed-in user that are not about one village (their answers are checked below). */
-const PERSONAL = [/^GET \/api\/v1\/villages$/, /^GET \/api\/v1\/auth\/me$/, /^POST \/api\/v1\/auth\/logout$/];
+const PERSONAL = [
+  /^GET \/api\/v1\/villages$/,
+  /^GET \/api\/v1\/auth\/me$/,
+  /^POST \/api\/v1\/auth\/logout$/,
+  /^(GET|POST) \/api\/v1\/auth\/tokens$/,
+  /^POST \/api\/v1\/auth\/tokens\/\{tokenId\}\/revoke$/,
+];
 
 /** Request bodies that pass validation, so that the access check (not the validator) answers. */
 const BODIES: Record<string, unknown> = {
@@ -34,6 +40,9 @@ const BODIES: Record<string, unknown> = {
     intervalSeconds: 900,
   },
   'POST /api/v1/villages/{villageId}/devices/{deviceId}/rotate': {},
+  'POST /api/v1/villages/{villageId}/users': { username: 'penyusup', displayName: 'x', roles: [{ role: 'farmer' }] },
+  'PUT /api/v1/villages/{villageId}/users/{userId}/roles': { roles: [{ role: 'village_admin' }] },
+  'POST /api/v1/villages/{villageId}/users/{userId}/reset-password': {},
   'POST /api/v1/villages/{villageId}/devices/{deviceId}/revoke': {},
 };
 
@@ -80,6 +89,8 @@ for (const db of testDatabases()) {
         message: { id: 'x', en: 'x' },
       });
       const a = f.registry.accounts;
+      const lainUser = await a.createUser({ username: 'operator-lain', displayName: 'Operator Lain', createdAt: NOW });
+      await a.setMemberships(lainUser.id, [{ role: 'village_admin', villageId: OTHER }], NOW);
       const op = await a.createUser({
         username: 'operator-taman',
         displayName: 'Operator Taman',
@@ -93,6 +104,7 @@ for (const db of testDatabases()) {
         siteId: 'ruang-telur',
         deviceId: 'lain-th-telur',
         alertId: alert!.id,
+        userId: lainUser.id,
       };
       const doc = (await f.app.inject({ url: '/docs/json' })).json() as {
         paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>>;
@@ -161,6 +173,8 @@ for (const db of testDatabases()) {
       // And nothing of the other village changed.
       expect((await f.registry.getAlert(OTHER, params.alertId!))?.status).toBe('open');
       expect((await f.registry.getDevice(OTHER, 'lain-th-telur'))?.revoked).toBe(false);
+      expect((await f.registry.accounts.listMemberships(params.userId!)).map((m) => m.role)).toEqual(['village_admin']);
+      expect(await f.registry.accounts.getUserByUsername('penyusup')).toBeUndefined();
     });
 
     it('the same routes work in their own village (so the 404s above are about the village, not the samples)', async () => {

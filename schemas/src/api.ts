@@ -377,3 +377,73 @@ export const ProvisioningCodeView = z.object({
   status: z.enum(PROVISIONING_CODE_STATUSES),
 });
 export type ProvisioningCodeView = z.infer<typeof ProvisioningCodeView>;
+
+export const ROLE_NAMES = [
+  'platform_admin',
+  'village_admin',
+  'farmer',
+  'packing_staff',
+  'kub_coordinator',
+  'csr_partner',
+  'buyer',
+] as const;
+
+/** A role a village admin may give in their village (never platform_admin). */
+export const VillageRoleInput = z.object({
+  role: z.enum(ROLE_NAMES).exclude(['platform_admin']),
+  siteIds: z.array(z.string().min(1).max(64)).max(200).default([]).describe("A farmer's own plots"),
+});
+
+export const VillageUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  disabled: z.boolean(),
+  locked: z.boolean(),
+  roles: z.array(z.object({ role: z.string(), siteIds: z.array(z.string()) })),
+});
+export type VillageUser = z.infer<typeof VillageUser>;
+
+export const NewVillageUser = z.object({
+  username: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/, 'a username is 2–64 of a-z 0-9 . _ -'),
+  displayName: z.string().trim().min(1).max(200),
+  phone: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890')
+    .optional(),
+  roles: z.array(VillageRoleInput).min(1).max(6),
+});
+
+export const TemporaryPassword = z.object({
+  user: VillageUser,
+  temporaryPassword: z.string().describe('Shown once; the user changes it after signing in'),
+});
+
+export const AuditEvent = z.object({
+  id: z.string(),
+  at: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  success: z.boolean(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const NewApiTokenRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export const ApiTokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+  lastUsedAt: z.number().int().nullable(),
+  revoked: z.boolean(),
+});
+export const NewApiTokenResponse = ApiTokenView.extend({
+  token: z.string().describe('Shown once: send as `Authorization: Bearer …`'),
+});

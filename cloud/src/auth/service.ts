@@ -109,6 +109,13 @@ export class AuthService {
     }
   }
 
+  /** The village an event about this user belongs to in the audit log: theirs, when they have exactly one. */
+  async #villageOf(userId: string | undefined): Promise<string | null> {
+    if (!userId) return null;
+    const villages = new Set((await this.d.accounts.listMemberships(userId)).map((m) => m.villageId).filter(Boolean));
+    return villages.size === 1 ? ([...villages][0] as string) : null;
+  }
+
   /** Username and password. Wrong username and wrong password look the same, and take the same time. */
   async login(username: string, password: string, ctx: RequestContext): Promise<SignedIn> {
     this.#limit(`ip:${ctx.ip ?? '-'}`);
@@ -119,6 +126,7 @@ export class AuthService {
         action: 'auth.login_failed',
         actorUserId: user.id,
         actorLabel: user.username,
+        villageId: await this.#villageOf(user.id),
         ip: ctx.ip ?? null,
         success: false,
         details: { reason: 'locked' },
@@ -134,6 +142,7 @@ export class AuthService {
             action: 'auth.locked',
             actorUserId: user.id,
             actorLabel: user.username,
+            villageId: await this.#villageOf(user.id),
             ip: ctx.ip ?? null,
             success: false,
             details: { until: r.lockedUntil },
@@ -143,6 +152,7 @@ export class AuthService {
         action: 'auth.login_failed',
         actorUserId: user?.id ?? null,
         actorLabel: user?.username ?? username.slice(0, 64),
+        villageId: await this.#villageOf(user?.id),
         ip: ctx.ip ?? null,
         success: false,
       });
@@ -215,6 +225,7 @@ export class AuthService {
       action: 'auth.login',
       actorUserId: user.id,
       actorLabel: user.username,
+      villageId: await this.#villageOf(user.id),
       ip: ctx.ip ?? null,
       success: true,
       details: { method },
