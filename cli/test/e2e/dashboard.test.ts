@@ -38,7 +38,8 @@ const PASSWORD = 'kata-sandi-uji-dashboard';
 // The web dashboard in a real browser against the real demo (`lumbung demo`: cloud API, village box, gateway and
 // the simulated Kelurahan Taman with two days of history, one user per role), at a phone's width. Sign-ins through
 // the form are few: the cloud allows an address ten quick attempts, then one every 6 s; a signed-in browser
-// context is kept per user and opens each page anew (resuming the session with its stored refresh token).
+// context is kept per user and opens each page anew (resuming the session it stored: the access token while it
+// has more than 30 s left, else a refresh with the refresh token).
 describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
   let dir: string;
   let demo: LumbungProcess;
@@ -133,6 +134,47 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     return page;
   }
 
+  /** A request of the page: method, API path (without /api/v1) and its bearer. */
+  type Sent = { method: string; path: string; auth: string | undefined; status?: number };
+
+  /** Opens a page in a signed-in context recording its API requests (from before navigation) and their answers. */
+  async function counting(context: BrowserContext, hash: string): Promise<{ page: Page; sent: Sent[] }> {
+    const page = await context.newPage();
+    const sent: Sent[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!u.pathname.startsWith('/api/v1/')) return;
+      const item: Sent = { method: r.method(), path: u.pathname.slice(7) + u.search, auth: r.headers().authorization };
+      sent.push(item);
+      void r.response().then(
+        (res) => {
+          item.status = res?.status();
+        },
+        () => undefined,
+      );
+    });
+    await page.goto(`${base}/${hash}`);
+    return { page, sent };
+  }
+
+  /** The session kept in the page's localStorage (dashboards/src/auth.ts SESSION_KEY). */
+  const keptSession = async (page: Page) =>
+    JSON.parse((await page.evaluate(`localStorage.getItem('lumbung.session')`)) as string) as {
+      accessToken: string;
+      expiresAt: number;
+    } | null;
+
+  /** Changes the kept session (the access token or its expiry) from a page of the context. */
+  const editSession = (page: Page, change: string) =>
+    page.evaluate(`(() => {
+      const s = JSON.parse(localStorage.getItem('lumbung.session'));
+      ${change};
+      localStorage.setItem('lumbung.session', JSON.stringify(s));
+    })()`);
+
+  const overviewReady = (page: Page) =>
+    page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`, null, POLL);
+
   /**
    * Pixels of a colour (opaque, within a tolerance) on a chart's canvas: what uPlot actually drew. (Browser code
    * as strings: this project's TypeScript has no DOM library.)
@@ -162,6 +204,72 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     expect(await page.locator('main').innerText()).toMatch(/Perangkat aktif: \d+ dari 8/);
     // The event stream connects after the first data.
     await page.locator('.live-live').waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
+  it('opens a returning visit with the stored access token: no refresh, the overview requested with it at once', async () => {
+    const first = await phone(`#/v/${VILLAGE}`);
+    await overviewReady(first);
+    const kept = await keptSession(first);
+    expect(kept?.expiresAt).toBeGreaterThan(Date.now() + 60_000);
+    await first.close();
+    const { page, sent } = await counting(sessions.get('operator')!, `#/v/${VILLAGE}`);
+    await overviewReady(page);
+    await page.locator('main h1', { hasText: 'Kelurahan Taman' }).waitFor();
+    expect(sent.filter((r) => r.path.startsWith('/auth/'))).toEqual([]);
+    const overview = sent.filter((r) => !/device-health|stream/.test(r.path));
+    expect(overview.map((r) => r.path)).toEqual(
+      expect.arrayContaining([`/villages/${VILLAGE}`, `/villages/${VILLAGE}/sites`, `/villages/${VILLAGE}/latest`]),
+    );
+    expect(overview.every((r) => r.auth === `Bearer ${kept!.accessToken}`)).toBe(true);
+    expect((await keptSession(page))?.accessToken).toBe(kept!.accessToken);
+    await page.close();
+  });
+
+  it('refreshes first when the stored access token is about to run out, and keeps the new one', async () => {
+    const first = await phone(`#/v/${VILLAGE}`);
+    await overviewReady(first);
+    const old = (await keptSession(first))!;
+    await editSession(first, 's.expiresAt = Date.now() + 20000'); // 20 s left: less than the 30 s margin
+    await first.close();
+    const { page, sent } = await counting(sessions.get('operator')!, `#/v/${VILLAGE}`);
+    await overviewReady(page);
+    const refreshes = sent.filter((r) => r.path === '/auth/refresh');
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]!.method).toBe('POST');
+    const latest = sent.findIndex((r) => r.path === `/villages/${VILLAGE}/latest`);
+    expect(sent.indexOf(refreshes[0]!)).toBeLessThan(latest);
+    const now = (await keptSession(page))!;
+    expect(now.accessToken).not.toBe(old.accessToken);
+    expect(now.expiresAt).toBeGreaterThan(Date.now() + 10 * 60_000);
+    expect(sent[latest]!.auth).toBe(`Bearer ${now.accessToken}`);
+    await page.close();
+  });
+
+  it('falls back to one refresh when the server refuses the stored access token (401), then shows the overview', async () => {
+    const first = await phone(`#/v/${VILLAGE}`);
+    await overviewReady(first);
+    const old = (await keptSession(first))!;
+    // A token the server no longer accepts though it looks fresh here (as after a revocation or a key change).
+    await editSession(
+      first,
+      `s.accessToken = s.accessToken.slice(0, -4) + (s.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA')`,
+    );
+    await first.close();
+    const { page, sent } = await counting(sessions.get('operator')!, `#/v/${VILLAGE}`);
+    await overviewReady(page);
+    await page.locator('main h1', { hasText: 'Kelurahan Taman' }).waitFor();
+    const refused = sent.filter((r) => r.status === 401);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => r.auth !== `Bearer ${old.accessToken}` && r.auth?.startsWith('Bearer '))).toBe(true);
+    expect(sent.filter((r) => r.path === '/auth/refresh')).toHaveLength(1);
+    const now = (await keptSession(page))!;
+    expect(
+      sent.some(
+        (r) => r.path === `/villages/${VILLAGE}/latest` && r.auth === `Bearer ${now.accessToken}` && r.status === 200,
+      ),
+    ).toBe(true);
+    expect(await page.locator('header .who').count()).toBe(1);
     await page.close();
   });
 
@@ -348,20 +456,37 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
 
   it('offers a KUB coordinator the alerts without acknowledge or resolve, and signs out to the sign-in page', async () => {
     const page = await phone(`#/v/${VILLAGE}/alerts`, 'kub');
+    const context = page.context();
     await page.locator('header .who').getByText('Koordinator KUB · Koordinator KUB').waitFor();
     await page.locator('main h1', { hasText: 'Peringatan' }).waitFor();
     await page.getByText(/Peran Anda hanya melihat peringatan/).waitFor();
     expect(await page.getByRole('button', { name: /Tandai (diketahui|selesai)/ }).count()).toBe(0);
+    const keys = `[localStorage.getItem('lumbung.refresh'), localStorage.getItem('lumbung.session')]`;
+    const kept = (await page.evaluate(keys)) as [string, string];
+    expect(kept.every(Boolean)).toBe(true);
     await page.getByRole('button', { name: 'Keluar' }).click();
     await page.getByRole('heading', { name: 'Masuk' }).waitFor();
     expect(await page.locator('header .who').count()).toBe(0);
-    expect(await page.evaluate(`localStorage.getItem('lumbung.refresh')`)).toBeNull();
+    expect(await page.evaluate(keys)).toEqual([null, null]);
     // The session ended on the server too, and a reload stays signed out.
     await page.reload();
     await page.getByRole('heading', { name: 'Masuk' }).waitFor();
     expect(await page.getByLabel('Nama pengguna', { exact: true }).count()).toBe(1);
+    // The signed-out session's tokens put back (as a copy taken off the phone would be used): the server refuses
+    // the access token although it has minutes left, the one refresh is refused too, and the sign-in page says so.
+    await page.evaluate(
+      `localStorage.setItem('lumbung.refresh', ${JSON.stringify(kept[0])}); localStorage.setItem('lumbung.session', ${JSON.stringify(kept[1])})`,
+    );
+    await page.close();
+    const again = await counting(context, `#/v/${VILLAGE}/alerts`);
+    await again.page.getByText('Sesi Anda sudah berakhir').waitFor();
+    const access = `Bearer ${(JSON.parse(kept[1]) as { accessToken: string }).accessToken}`;
+    expect(again.sent.filter((r) => r.auth === access).length).toBeGreaterThan(0);
+    await expect.poll(() => again.sent.filter((r) => r.auth === access).every((r) => r.status === 401)).toBe(true);
+    expect(again.sent.filter((r) => r.path === '/auth/refresh').map((r) => r.status)).toEqual([401]);
+    expect(await again.page.evaluate(keys)).toEqual([null, null]);
     sessions.delete('kub');
-    await page.context().close();
+    await context.close();
   });
 
   it('tells a CSR partner what they will see, without sensor data', async () => {
