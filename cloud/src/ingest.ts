@@ -100,8 +100,10 @@ export class IngestBridge {
   }
 
   async #onDevicePresence(e: IngestEvents['device-presence']): Promise<void> {
-    // An edge speaks only for the devices of its own village.
-    const dir = await this.#loadDirectory(e.villageId);
+    // An edge speaks only for the devices of its own village. A device registered a moment ago is not in
+    // the cached directory yet: look again once before calling it foreign.
+    let dir = await this.#loadDirectory(e.villageId);
+    if (e.devices.some((d) => !dir.has(d.deviceId))) dir = await this.#loadDirectory(e.villageId, true);
     const mine = e.devices.filter((d) => dir.has(d.deviceId));
     if (mine.length < e.devices.length)
       this.d.logger.warn(
@@ -135,10 +137,10 @@ export class IngestBridge {
     return have?.siteOf ?? new Map();
   }
 
-  async #loadDirectory(villageId: string): Promise<Map<string, string | null>> {
+  async #loadDirectory(villageId: string, fresh = false): Promise<Map<string, string | null>> {
     const now = this.d.now?.() ?? Date.now();
     const have = this.#sites.get(villageId);
-    if (have && now - have.at <= DIRECTORY_TTL_MS) return have.siteOf;
+    if (have && !fresh && now - have.at <= DIRECTORY_TTL_MS) return have.siteOf;
     try {
       const devices = await this.d.registry.listDevices(villageId);
       const entry = { at: now, siteOf: new Map(devices.map((d) => [d.id, d.siteId])) };

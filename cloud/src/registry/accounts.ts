@@ -172,6 +172,7 @@ export const AUDIT_ACTIONS = [
   'data.exported',
   'token.created',
   'token.revoked',
+  'device.provisioned',
 ] as const;
 
 const EpochMs = z.int().nonnegative();
