@@ -103,7 +103,10 @@ export class IngestBridge {
     // An edge speaks only for the devices of its own village. A device registered a moment ago is not in
     // the cached directory yet: look again once before calling it foreign.
     let dir = await this.#loadDirectory(e.villageId);
-    if (e.devices.some((d) => !dir.has(d.deviceId))) dir = await this.#loadDirectory(e.villageId, true);
+    const now = this.d.now?.() ?? Date.now();
+    // At most one extra reload every 5 s per village, so a box sending foreign ids cannot load the database.
+    if (e.devices.some((d) => !dir.has(d.deviceId)) && now - (this.#sites.get(e.villageId)?.at ?? 0) > 5000)
+      dir = await this.#loadDirectory(e.villageId, true);
     const mine = e.devices.filter((d) => dir.has(d.deviceId));
     if (mine.length < e.devices.length)
       this.d.logger.warn(
