@@ -3,6 +3,8 @@ import { generateSecret } from '@lumbung/runtime';
 
 export interface DemoUser {
   username: string;
+  /** The village of the role; the main demo village when absent. */
+  villageId?: string;
   displayName: string;
   role: Role;
   phone?: string;
@@ -10,8 +12,28 @@ export interface DemoUser {
   siteIds?: string[];
 }
 
-/** One user per role in the demo village; the platform admin is `admin` (issue 4). */
-export const demoUsers = (villageId: string): DemoUser[] => [
+/**
+ * One user per role in the demo village; the platform admin is `admin` (issue 4). With a second village,
+ * its own village admin and farmer, who see nothing of the first.
+ */
+export const demoUsers = (villageId: string, second?: string): DemoUser[] => [
+  ...(second
+    ? [
+        {
+          username: 'operator-sukamaju',
+          displayName: 'Operator Desa Sukamaju',
+          role: 'village_admin' as const,
+          villageId: second,
+        },
+        {
+          username: 'petani-sukamaju',
+          displayName: 'Bu Ani (petani Sukamaju)',
+          role: 'farmer' as const,
+          villageId: second,
+          siteIds: ['sawah-utara'],
+        },
+      ]
+    : []),
   { username: 'admin', displayName: 'Admin platform', role: 'platform_admin' },
   { username: 'operator', displayName: 'Operator desa', role: 'village_admin', phone: '+6281100000001' },
   {
@@ -36,11 +58,11 @@ export async function ensureDemoUsers(
   registry: Registry,
   auth: AuthService,
   villageId: string,
-  o: { password: string | undefined; known: Record<string, string>; now: number },
+  o: { password: string | undefined; known: Record<string, string>; now: number; second?: string },
 ): Promise<Record<string, string>> {
   const a = registry.accounts;
   const out: Record<string, string> = {};
-  for (const u of demoUsers(villageId)) {
+  for (const u of demoUsers(villageId, o.second)) {
     const password = o.password ?? o.known[u.username] ?? generateSecret().slice(0, 16);
     let user = await a.getUserByUsername(u.username);
     if (!user) {
@@ -54,7 +76,13 @@ export async function ensureDemoUsers(
       });
       await a.setMemberships(
         user.id,
-        [{ role: u.role, villageId: u.role === 'platform_admin' ? null : villageId, siteIds: u.siteIds ?? [] }],
+        [
+          {
+            role: u.role,
+            villageId: u.role === 'platform_admin' ? null : (u.villageId ?? villageId),
+            siteIds: u.siteIds ?? [],
+          },
+        ],
         o.now,
       );
     } else if (o.password !== undefined || o.known[u.username] === undefined) {

@@ -131,3 +131,12 @@ export const DEMO_SCENARIO_PATH = pathToFileURL(
     'kelurahan-taman.json',
   ),
 );
+
+/** A second, smaller village (Desa Sukamaju, WITA) the demo registers to show that villages are kept apart. */
+export const SECOND_DEMO_SCENARIO_PATH = pathToFileURL(
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@lumbung/firmware-sim/package.json')),
+    'scenarios',
+    'desa-sukamaju.json',
+  ),
+);

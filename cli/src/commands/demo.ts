@@ -2,9 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cloudSettings, seedFromScenario } from '@lumbung/cloud';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
-import { DEMO_SCENARIO_PATH, families, loadScenario, Simulator } from '@lumbung/firmware-sim';
+import {
+  DEMO_SCENARIO_PATH,
+  families,
+  loadScenario,
+  SECOND_DEMO_SCENARIO_PATH,
+  Simulator,
+} from '@lumbung/firmware-sim';
 import { gatewaySettings } from '@lumbung/gateway';
-import { createLogger, hashSecret, loadConfig } from '@lumbung/runtime';
+import { createLogger, generateSecret, hashSecret, loadConfig } from '@lumbung/runtime';
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
 import { cloudSide } from '../cloud-side.ts';
@@ -33,6 +39,7 @@ export async function demo(argv: string[]): Promise<number> {
   await mkdir(dataDir, { recursive: true });
 
   const scenario = await loadScenario(cfg.scenario ?? DEMO_SCENARIO_PATH);
+  const second = await loadScenario(SECOND_DEMO_SCENARIO_PATH);
   const creds = await demoCredentials(dataDir, scenario);
   const ports = {
     http: await resolvePort(cloudSettings.httpPort, cloudCfg.httpPort, process.env, cloudCfg.httpHost),
@@ -74,6 +81,14 @@ export async function demo(argv: string[]): Promise<number> {
         edgeSecretHash: hashSecret(creds.edgeSecret),
         deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
       });
+      // A second village, registered only (no devices report there), to show that villages are kept apart.
+      // Its secrets are random and kept nowhere: nothing can connect as its box or devices.
+      await seedFromScenario(registry, second, {
+        edgeId: `box-${second.village.id}`,
+        edgeName: `Kotak desa ${second.village.name}`,
+        edgeSecretHash: hashSecret(generateSecret()),
+        deviceSecretHashes: Object.fromEntries(second.devices.map((d) => [d.id, hashSecret(generateSecret())])),
+      });
     },
     stop: async () => {},
   };
@@ -90,6 +105,7 @@ export async function demo(argv: string[]): Promise<number> {
         password: cfg.demoPassword,
         known,
         now: Date.now(),
+        second: second.village.id,
       });
       await writeFile(usersFile, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
     },

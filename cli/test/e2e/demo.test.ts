@@ -62,7 +62,16 @@ describe('lumbung demo', () => {
     const headers = { authorization: `Bearer ${admin.accessToken}` };
     // The cloud serves the village from the registry and the store the gateway writes to.
     const villages = (await (await fetch(`${api}/villages`, { headers })).json()) as { id: string; devices: number }[];
-    expect(villages).toEqual([expect.objectContaining({ id: 'kel-taman', devices: 8 })]);
+    expect(villages).toEqual([
+      expect.objectContaining({ id: 'desa-sukamaju', devices: 3 }),
+      expect.objectContaining({ id: 'kel-taman', devices: 8 }),
+    ]);
+    // The second village's admin sees only their village; Kelurahan Taman does not exist for them.
+    const other = (await (await login('operator-sukamaju')).json()) as { accessToken: string };
+    const otherHeaders = { authorization: `Bearer ${other.accessToken}` };
+    const theirs = (await (await fetch(`${api}/villages`, { headers: otherHeaders })).json()) as { id: string }[];
+    expect(theirs.map((v) => v.id)).toEqual(['desa-sukamaju']);
+    expect((await fetch(`${api}/villages/kel-taman/latest`, { headers: otherHeaders })).status).toBe(404);
     const latest = (await (await fetch(`${api}/villages/kel-taman/latest?siteId=ruang-telur`, { headers })).json()) as {
       metric: string;
       ts: number;
