@@ -1,4 +1,5 @@
 import type { SignedIn } from '@lumbung/schemas';
+import { ROLE_NAMES } from '@lumbung/schemas/roles';
 
 /**
  * What the dashboard needs to know of the permission matrix (docs/permissions.md, generated from the cloud's
@@ -6,15 +7,7 @@ import type { SignedIn } from '@lumbung/schemas';
  * decides what each role may read and do; these lists only decide what the interface offers, so that nobody
  * sees a button that would answer 403, or an empty page of data the role will never get.
  */
-export const ROLES = [
-  'platform_admin',
-  'village_admin',
-  'farmer',
-  'packing_staff',
-  'kub_coordinator',
-  'csr_partner',
-  'buyer',
-] as const;
+export const ROLES = ROLE_NAMES;
 export type Role = (typeof ROLES)[number];
 
 /** `telemetry.read`: readings, latest values, device health, alerts and the live stream. */

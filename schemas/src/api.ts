@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Alert, AlertSeverity } from './alert.ts';
 import { DeviceId, EdgeId, Id, VillageId } from './ids.ts';
 import { AGGREGATIONS } from './query.ts';
+import { ROLE_NAMES } from './roles.ts';
 import { AllowedRange, Crop, ScenarioSiteId } from './scenario.ts';
 import { RESERVED_DEVICE_IDS } from './topics.ts';
 
@@ -377,16 +378,6 @@ export const ProvisioningCodeView = z.object({
   status: z.enum(PROVISIONING_CODE_STATUSES),
 });
 export type ProvisioningCodeView = z.infer<typeof ProvisioningCodeView>;
-
-export const ROLE_NAMES = [
-  'platform_admin',
-  'village_admin',
-  'farmer',
-  'packing_staff',
-  'kub_coordinator',
-  'csr_partner',
-  'buyer',
-] as const;
 
 /** A role a village admin may give in their village (never platform_admin). */
 export const VillageRoleInput = z.object({

@@ -6,6 +6,7 @@ export * from './jsonschema.ts';
 export * from './metrics.ts';
 export * from './provisioning.ts';
 export * from './query.ts';
+export * from './roles.ts';
 export * from './scenario.ts';
 export * from './time.ts';
 export * from './topics.ts';

@@ -1,3 +1,4 @@
+import { ROLE_NAMES } from '@lumbung/schemas';
 import { z } from 'zod';
 
 /**
@@ -141,15 +142,8 @@ export interface Accounts {
   listProvisioningCodes(villageId: string): Promise<ProvisioningCodeRecord[]>;
 }
 
-export const ROLES = [
-  'platform_admin',
-  'village_admin',
-  'farmer',
-  'packing_staff',
-  'kub_coordinator',
-  'csr_partner',
-  'buyer',
-] as const;
+/** The platform's roles (one list, in @lumbung/schemas). */
+export const ROLES = ROLE_NAMES;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
