@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitFor } from '@lumbung/runtime';
+import { waitFor } from '@lumbung/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCHER, LumbungProcess } from '../../src/child.ts';
+import { startCloudAndBox } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -36,37 +37,7 @@ describe('lumbung register, cloud, edge and sim as separate processes', () => {
       edge: { edgeId: string; secret: string };
     };
 
-    const [http, gw, edgeMqtt, edgeOps] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const api = `http://127.0.0.1:${http}/api/v1`;
-    const cloud = new LumbungProcess(
-      'cloud',
-      {
-        LUMBUNG_DATA_DIR: dir,
-        LUMBUNG_HTTP_PORT: String(http),
-        LUMBUNG_GATEWAY_PORT: String(gw),
-        LUMBUNG_GATEWAY_OPS_PORT: '0',
-      },
-      `${api}/health`,
-    );
-    procs.push(cloud);
-    await cloud.start();
-
-    const edge = new LumbungProcess(
-      'edge',
-      {
-        LUMBUNG_DATA_DIR: path.join(dir, 'box'),
-        LUMBUNG_EDGE_ID: creds.edge.edgeId,
-        LUMBUNG_EDGE_SECRET: creds.edge.secret,
-        LUMBUNG_CLOUD_URL: `http://127.0.0.1:${http}`,
-        LUMBUNG_UPLINK_URL: `mqtt://127.0.0.1:${gw}`,
-        LUMBUNG_MQTT_HOST: '127.0.0.1',
-        LUMBUNG_MQTT_PORT: String(edgeMqtt),
-        LUMBUNG_EDGE_OPS_PORT: String(edgeOps),
-      },
-      `http://127.0.0.1:${edgeOps}/health`,
-    );
-    procs.push(edge);
-    await edge.start();
+    const { api, cloud, edge, edgeMqtt } = await startCloudAndBox(dir, creds.edge, (p) => procs.push(p));
 
     const sim = new LumbungProcess('sim', { LUMBUNG_DATA_DIR: dir }, undefined, [], undefined, [
       '--broker',

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { AuthService, openRegistry } from '@lumbung/cloud';
 import { DEMO_SCENARIO_PATH, loadScenario } from '@lumbung/firmware-sim';
-import { createLogger, freePort, waitFor } from '@lumbung/runtime';
+import { createLogger, waitFor } from '@lumbung/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCHER, LumbungProcess } from '../../src/child.ts';
+import { startCloudAndBox } from './harness.ts';
 
 const run = promisify(execFile);
 const DEVICE = 'taman-th-baru';
@@ -54,38 +55,9 @@ describe('device provisioning and revocation with real processes', () => {
       await registry.stop();
     }
 
-    const [http, gw, edgeMqtt, edgeOps] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const base = `http://127.0.0.1:${http}`;
-    const api = `${base}/api/v1`;
-    const cloud = new LumbungProcess(
-      'cloud',
-      {
-        LUMBUNG_DATA_DIR: dir,
-        LUMBUNG_HTTP_PORT: String(http),
-        LUMBUNG_GATEWAY_PORT: String(gw),
-        LUMBUNG_GATEWAY_OPS_PORT: '0',
-      },
-      `${api}/health`,
-    );
-    procs.push(cloud);
-    await cloud.start();
-    const edge = new LumbungProcess(
-      'edge',
-      {
-        LUMBUNG_DATA_DIR: path.join(dir, 'box'),
-        LUMBUNG_EDGE_ID: creds.edge.edgeId,
-        LUMBUNG_EDGE_SECRET: creds.edge.secret,
-        LUMBUNG_CLOUD_URL: base,
-        LUMBUNG_PROVISIONING_INTERVAL_S: '2',
-        LUMBUNG_UPLINK_URL: `mqtt://127.0.0.1:${gw}`,
-        LUMBUNG_MQTT_HOST: '127.0.0.1',
-        LUMBUNG_MQTT_PORT: String(edgeMqtt),
-        LUMBUNG_EDGE_OPS_PORT: String(edgeOps),
-      },
-      `http://127.0.0.1:${edgeOps}/health`,
-    );
-    procs.push(edge);
-    await edge.start();
+    const { base, api, cloud, edge, edgeMqtt } = await startCloudAndBox(dir, creds.edge, (p) => procs.push(p), {
+      provisioningIntervalS: 2,
+    });
 
     // The admin signs in and registers a new sensor in the egg room.
     const login = await fetch(`${api}/auth/login`, {

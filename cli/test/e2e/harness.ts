@@ -213,3 +213,60 @@ export async function verifyExactlyOnce(p: Pipeline, sent: SentMessage[]) {
     acked: sent.filter((m) => m.acked).length,
   };
 }
+
+export interface CloudAndBox {
+  /** http://127.0.0.1:PORT */
+  base: string;
+  api: string;
+  cloud: LumbungProcess;
+  edge: LumbungProcess;
+  /** The box's device broker. */
+  edgeMqtt: number;
+  edgeOps: number;
+}
+
+/**
+ * `lumbung cloud` and a `lumbung edge` that takes its provisioning from it, as separate processes on free
+ * ports, for a village registered in `dir` (`lumbung register`). `track` gets each process as it starts, so
+ * the caller can kill them whatever happens.
+ */
+export async function startCloudAndBox(
+  dir: string,
+  edge: { edgeId: string; secret: string },
+  track: (p: LumbungProcess) => void,
+  o: { provisioningIntervalS?: number } = {},
+): Promise<CloudAndBox> {
+  const [http, gw, edgeMqtt, edgeOps] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const base = `http://127.0.0.1:${http}`;
+  const api = `${base}/api/v1`;
+  const cloud = new LumbungProcess(
+    'cloud',
+    {
+      LUMBUNG_DATA_DIR: dir,
+      LUMBUNG_HTTP_PORT: String(http),
+      LUMBUNG_GATEWAY_PORT: String(gw),
+      LUMBUNG_GATEWAY_OPS_PORT: '0',
+    },
+    `${api}/health`,
+  );
+  track(cloud);
+  await cloud.start();
+  const box = new LumbungProcess(
+    'edge',
+    {
+      LUMBUNG_DATA_DIR: path.join(dir, 'box'),
+      LUMBUNG_EDGE_ID: edge.edgeId,
+      LUMBUNG_EDGE_SECRET: edge.secret,
+      LUMBUNG_CLOUD_URL: base,
+      ...(o.provisioningIntervalS ? { LUMBUNG_PROVISIONING_INTERVAL_S: String(o.provisioningIntervalS) } : {}),
+      LUMBUNG_UPLINK_URL: `mqtt://127.0.0.1:${gw}`,
+      LUMBUNG_MQTT_HOST: '127.0.0.1',
+      LUMBUNG_MQTT_PORT: String(edgeMqtt),
+      LUMBUNG_EDGE_OPS_PORT: String(edgeOps),
+    },
+    `http://127.0.0.1:${edgeOps}/health`,
+  );
+  track(box);
+  await box.start();
+  return { base, api, cloud, edge: box, edgeMqtt, edgeOps };
+}
