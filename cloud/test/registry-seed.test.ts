@@ -140,6 +140,17 @@ for (const db of testDatabases()) {
       expect(await r.countOpenAlerts('kel-taman')).toBe(1);
     });
 
+    it('keeps a revocation and a changed secret when seeded again (the registry is the source of truth)', async () => {
+      await r.setDeviceRevoked('kel-taman', 'taman-em-01', true);
+      await r.setDeviceSecret('kel-taman', 'taman-wm-01', hashSecret('rotated'));
+      await seed();
+      const prov = await r.edgeProvisioning(EDGE_ID);
+      expect(prov?.devices.find((d) => d.deviceId === 'taman-em-01')?.revoked).toBe(true);
+      expect(prov?.devices.find((d) => d.deviceId === 'taman-wm-01')?.secretHash).toBe(hashSecret('rotated'));
+      await r.setDeviceRevoked('kel-taman', 'taman-em-01', false);
+      await r.setDeviceSecret('kel-taman', 'taman-wm-01', hashSecret(secrets['taman-wm-01']!));
+    });
+
     it('puts a parent before its child whatever the scenario order', async () => {
       const reversed: Scenario = {
         ...scenario,

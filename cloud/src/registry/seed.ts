@@ -12,8 +12,9 @@ export interface SeedOptions {
 
 /**
  * Puts a simulator scenario's village, sites, devices and village box into the registry (the demo's
- * starting point). Idempotent: running it again replaces the same records, so a restarted demo keeps
- * its alerts and presence. Parents go in before their children.
+ * starting point). Idempotent: the village and sites are written again; devices and the box only when
+ * missing, so a restarted demo keeps revocations, rotated secrets, alerts and presence. Parents go in
+ * before their children.
  */
 export async function seedFromScenario(registry: Registry, scenario: Scenario, opts: SeedOptions): Promise<void> {
   const villageId = scenario.village.id;
@@ -22,7 +23,10 @@ export async function seedFromScenario(registry: Registry, scenario: Scenario, o
 
   await registry.upsertVillage(villageRecord(scenario.village));
   for (const site of parentsFirst(scenario.sites)) await registry.upsertSite(siteRecord(villageId, site));
-  for (const d of scenario.devices)
+  // Devices and boxes already registered are left as they are: after the first start the registry is the
+  // source of truth (a device revoked or re-provisioned through the API must stay so across restarts).
+  for (const d of scenario.devices) {
+    if (await registry.getDevice(villageId, d.id)) continue;
     await registry.upsertDevice({
       id: d.id,
       villageId,
@@ -33,6 +37,8 @@ export async function seedFromScenario(registry: Registry, scenario: Scenario, o
       revoked: false,
       secretHash: opts.deviceSecretHashes[d.id]!,
     });
+  }
+  if (await registry.getEdge(opts.edgeId)) return;
   await registry.upsertEdge({
     id: opts.edgeId,
     villageId,
