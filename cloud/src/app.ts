@@ -120,11 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         return reply.code(204).send();
       }
     }
-    const wait = limiter.take(`ip:${req.ip}`);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED');
-    }
+    limiter.enforce(`ip:${req.ip}`);
   });
 
   await app.register(fastifyCompress, { global: true, threshold: 1024 });
@@ -153,6 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const failure = toFailure(err, req);
     if (failure.status >= 500) req.log.error({ err, reqId: req.id, url: req.url }, 'request failed');
+    const retryAfter = (failure.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (failure.status === 429 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     else req.log.debug({ code: failure.code, url: req.url }, 'request refused');
     return reply
       .code(failure.status)

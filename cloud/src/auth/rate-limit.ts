@@ -1,3 +1,5 @@
+import { ApiFailure } from '../errors.ts';
+
 /**
  * Token buckets per key (an address, a user, a phone number): `capacity` requests at once, refilled at
  * `refillPerSecond`. In memory, so per process: enough for one cloud process; several processes behind a
@@ -26,6 +28,12 @@ export class RateLimiter {
       return 0;
     }
     return Math.ceil((cost - b.tokens) / this.o.refillPerSecond);
+  }
+
+  /** Takes one token for `key`, or refuses with 429 `LUMBUNG_ERR_RATE_LIMITED` saying when to retry. */
+  enforce(key: string, cost = 1): void {
+    const wait = this.take(key, cost);
+    if (wait > 0) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED', {}, { retryAfterSeconds: wait });
   }
 
   /** Drops buckets that are full again (they carry no state); a flood of new keys cannot grow the map forever. */

@@ -90,11 +90,6 @@ export class AuthService {
     return this.d.now?.() ?? Date.now();
   }
 
-  #limit(key: string): void {
-    const wait = this.#limiter.take(key);
-    if (wait > 0) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED', {}, { retryAfterSeconds: wait });
-  }
-
   async hashPassword(password: string): Promise<string> {
     return hashPassword(password, this.policy.scrypt);
   }
@@ -118,7 +113,7 @@ export class AuthService {
 
   /** Username and password. Wrong username and wrong password look the same, and take the same time. */
   async login(username: string, password: string, ctx: RequestContext): Promise<SignedIn> {
-    this.#limit(`ip:${ctx.ip ?? '-'}`);
+    this.#limiter.enforce(`ip:${ctx.ip ?? '-'}`);
     const user = await this.d.accounts.getUserByUsername(username);
     const now = this.#now();
     if (user?.lockedUntil && user.lockedUntil > now) {
@@ -166,7 +161,7 @@ export class AuthService {
 
   /** Sends a one-time code to a registered phone number. Unknown numbers get the same answer and nothing is sent. */
   async requestOtp(phone: string, ctx: RequestContext): Promise<void> {
-    this.#limit(`ip:${ctx.ip ?? '-'}`);
+    this.#limiter.enforce(`ip:${ctx.ip ?? '-'}`);
     const now = this.#now();
     const user = await this.d.accounts.getUserByPhone(phone);
     if (!user || user.disabledAt !== null) return;
@@ -187,7 +182,7 @@ export class AuthService {
   }
 
   async verifyOtp(phone: string, code: string, ctx: RequestContext): Promise<SignedIn> {
-    this.#limit(`ip:${ctx.ip ?? '-'}`);
+    this.#limiter.enforce(`ip:${ctx.ip ?? '-'}`);
     const now = this.#now();
     const otp = await this.d.accounts.latestOtp(phone);
     const user = otp ? await this.d.accounts.getUserByPhone(phone) : undefined;

@@ -41,7 +41,7 @@ export function authenticateRequests(api: Api, auth: AuthService, perUser?: Rate
     if (!principal) throw new ApiFailure('LUMBUNG_ERR_UNAUTHORIZED');
     req.principal = principal;
     // Per user as well as per address: one account scripted from many addresses is still one account.
-    if (perUser && perUser.take(`user:${principal.userId}`) > 0) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED');
+    perUser?.enforce(`user:${principal.userId}`);
   });
 }
 

@@ -275,8 +275,7 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
       },
     },
     async (req) => {
-      const wait = limiter.take(`ip:${req.ip}`);
-      if (wait > 0) throw new ApiFailure('LUMBUNG_ERR_RATE_LIMITED', {}, { retryAfterSeconds: wait });
+      limiter.enforce(`ip:${req.ip}`);
       const canonical = normalizeProvisioningCode(req.body.code);
       const code = canonical
         ? await accounts.consumeProvisioningCode(provisioningCodeHash(canonical), now())
