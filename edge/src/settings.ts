@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, type ConfigOf, env, readSettingFile, setting } from '@lumbung/runtime';
+import { ConfigError, type ConfigOf, cloudProvisioningSettings, env, readSettingFile, setting } from '@lumbung/runtime';
 import { EdgeProvisioning } from '@lumbung/schemas';
 import { z } from 'zod';
 import type { EdgeCloudOptions, EdgeOptions } from './edge.ts';
 
 /** Settings of the village box (`loadConfig(edgeSettings)`); the README table is generated from these. */
 export const edgeSettings = {
-  cloudUrl: setting(
-    'LUMBUNG_CLOUD_URL',
-    env.optionalString().pipe(z.url({ protocol: /^https?$/ }).optional()),
-    'Base URL of the cloud API (e.g. http://cloud:8080); when set, provisioning is pulled from the cloud registry and cached in DATA_DIR/<component>/provisioning.json instead of read from a file',
-  ),
-  provisioningIntervalS: setting(
-    'LUMBUNG_PROVISIONING_INTERVAL_S',
-    env.int(15, 1),
-    'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
-  ),
+  cloudUrl: cloudProvisioningSettings.cloudUrl,
+  provisioningIntervalS: cloudProvisioningSettings.provisioningIntervalS,
   provisioningFile: setting(
     'LUMBUNG_EDGE_PROVISIONING',
     z.string().default('./edge-provisioning.json'),

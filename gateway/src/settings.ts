@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type ConfigOf, type EventBus, env, loadConfig, readSettingFile, setting } from '@lumbung/runtime';
+import {
+  ConfigError,
+  type ConfigOf,
+  cloudProvisioningSettings,
+  type EventBus,
+  env,
+  loadConfig,
+  readSettingFile,
+  setting,
+} from '@lumbung/runtime';
 import { GatewayProvisioning } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
-import { z } from 'zod';
 import type { GatewayEvents, GatewayOptions } from './gateway.ts';
 
 /**
@@ -38,21 +46,13 @@ export const gatewaySettings = {
     env.string('./data'),
     'Directory for local state; the gateway keeps gateway/gateway.sqlite (ack ledger, dead letters, alert log) there',
   ),
-  cloudUrl: setting(
-    'LUMBUNG_CLOUD_URL',
-    env.optionalString().pipe(z.url({ protocol: /^https?$/ }).optional()),
-    'Base URL of the cloud API (e.g. http://cloud:8080); when set, provisioning is pulled from the cloud registry and cached in DATA_DIR/<component>/provisioning.json instead of read from a file',
-  ),
+  cloudUrl: cloudProvisioningSettings.cloudUrl,
   gatewayToken: setting(
     'LUMBUNG_GATEWAY_TOKEN',
     env.optionalString(),
     'Token the gateway presents to the cloud API (Authorization: Bearer) to fetch the edges; required with LUMBUNG_CLOUD_URL',
   ),
-  provisioningIntervalS: setting(
-    'LUMBUNG_PROVISIONING_INTERVAL_S',
-    env.int(15, 1),
-    'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
-  ),
+  provisioningIntervalS: cloudProvisioningSettings.provisioningIntervalS,
   provisioningFile: setting(
     'LUMBUNG_GATEWAY_PROVISIONING',
     env.optionalString(),

@@ -1,8 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from './config.ts';
+import { z } from 'zod';
+import { ConfigError, env, setting } from './config.ts';
 import type { Logger } from './log.ts';
+
+/**
+ * The settings of every component that pulls its provisioning from the cloud (the edge and the gateway): one
+ * variable, one schema and one description, whichever component reads it.
+ */
+export const cloudProvisioningSettings = {
+  cloudUrl: setting(
+    'LUMBUNG_CLOUD_URL',
+    env.optionalString().pipe(z.url({ protocol: /^https?$/ }).optional()),
+    'Base URL of the cloud API (e.g. http://cloud:8080); when set, provisioning is pulled from the cloud registry and cached in DATA_DIR/<component>/provisioning.json instead of read from a file',
+  ),
+  provisioningIntervalS: setting(
+    'LUMBUNG_PROVISIONING_INTERVAL_S',
+    env.int(15, 1),
+    'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
+  ),
+};
 
 /** How one request to the cloud ended; counted by the components (`..._provisioning_fetches_total{result}`). */
 export type ProvisioningFetchResult =
