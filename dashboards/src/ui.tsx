@@ -22,6 +22,15 @@ export function Loading() {
   );
 }
 
+/** A form's or an action's failure, under it (the page's own error is an ErrorBox). */
+export function Problem({ text }: { text: string | undefined }) {
+  return text ? (
+    <p class="error small" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
 export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
   const { t } = useUi();
   return (

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, qs } from '../api.ts';
 import { useUi, useVillage } from '../context.ts';
 import { canManageAlerts, rolesIn } from '../roles.ts';
-import { ErrorBox, Loading } from '../ui.tsx';
+import { ErrorBox, Loading, Problem } from '../ui.tsx';
 import { sortAlerts, type VillageData } from '../village.ts';
 import { AlertItem } from './alert-item.tsx';
 
@@ -87,11 +87,7 @@ export function AlertsPage({ data }: { data: VillageData }) {
                 </button>
               </div>
             )}
-            {problem?.id === a.id && (
-              <p class="error small" role="alert">
-                {problem.text}
-              </p>
-            )}
+            <Problem text={problem?.id === a.id ? problem.text : undefined} />
           </AlertItem>
         ))}
       </ul>

@@ -1,7 +1,9 @@
+import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import type { Auth } from '../auth.ts';
 import { useUi } from '../context.ts';
+import { Problem } from '../ui.tsx';
 
 /**
  * A phone number as typed in Indonesia ("0812-3456-7890", "62812…", "+62 812 …") in E.164 (+62812…), as the
@@ -17,23 +19,48 @@ export function e164(input: string): string | undefined {
 
 type Way = 'password' | 'phone';
 
-/** The API's message as it came (in the language asked for), or ours for a network failure. */
-function useProblem() {
+/**
+ * A form that calls the API: busy while the call runs, and the API's message when it fails (as it came, in the
+ * language asked for), or ours for a network failure. `run` says whether the call succeeded; after a sign-in the
+ * form stays busy until the app replaces the page.
+ */
+function useCall() {
   const { t } = useUi();
+  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
-  const fail = (e: unknown) =>
-    setProblem(
-      e instanceof ApiError && e.code !== 'NETWORK' ? e.message : e instanceof ApiError ? t('errorNetwork') : String(e),
-    );
-  return { problem, setProblem, fail };
+  const run = async (call: () => Promise<unknown>): Promise<boolean> => {
+    setProblem(undefined);
+    setBusy(true);
+    try {
+      await call();
+      return true;
+    } catch (e) {
+      setProblem(e instanceof ApiError ? (e.code === 'NETWORK' ? t('errorNetwork') : e.message) : String(e));
+      setBusy(false);
+      return false;
+    }
+  };
+  return { busy, setBusy, problem, setProblem, run };
 }
 
-function Problem({ text }: { text: string | undefined }) {
-  return text ? (
-    <p class="error small" role="alert">
-      {text}
-    </p>
-  ) : null;
+/** A labelled input (its `name` is its id too), with a hint under it when given. */
+function Field({
+  name,
+  label,
+  hint,
+  ...input
+}: { name: string; label: string; hint?: string } & JSX.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div class="field">
+      <label for={name}>{label}</label>
+      <input id={name} name={name} aria-describedby={hint ? `${name}-hint` : undefined} {...input} />
+      {hint && (
+        <p id={`${name}-hint`} class="muted small">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
 }
 
 /** Shown when there is no session: username and password, or a one-time code sent to a phone. */
@@ -89,48 +116,34 @@ export function SignInPage({ auth }: { auth: Auth }) {
 
 function PasswordForm({ auth }: { auth: Auth }) {
   const { t } = useUi();
-  const [busy, setBusy] = useState(false);
-  const { problem, setProblem, fail } = useProblem();
-  const submit = async (e: Event) => {
+  const { busy, problem, run } = useCall();
+  const submit = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
     // The benchmark (bench/dashboard.ts) times from here to the overview showing its data.
     performance.mark('lumbung:sign-in-submit');
-    setProblem(undefined);
-    setBusy(true);
-    try {
-      await auth.login(String(form.get('username') ?? '').trim(), String(form.get('password') ?? ''));
-    } catch (err) {
-      fail(err);
-      setBusy(false);
-    }
+    void run(() => auth.login(String(form.get('username') ?? '').trim(), String(form.get('password') ?? '')));
   };
   return (
     <form onSubmit={submit} aria-busy={busy}>
-      <div class="field">
-        <label for="username">{t('username')}</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          maxLength={64}
-        />
-      </div>
-      <div class="field">
-        <label for="password">{t('password')}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          maxLength={1024}
-        />
-      </div>
+      <Field
+        name="username"
+        label={t('username')}
+        type="text"
+        autocomplete="username"
+        autocapitalize="none"
+        spellcheck={false}
+        required
+        maxLength={64}
+      />
+      <Field
+        name="password"
+        label={t('password')}
+        type="password"
+        autocomplete="current-password"
+        required
+        maxLength={1024}
+      />
       <Problem text={problem} />
       <button type="submit" disabled={busy}>
         {busy ? t('signingIn') : t('signIn')}
@@ -142,18 +155,11 @@ function PasswordForm({ auth }: { auth: Auth }) {
 function PhoneForm({ auth }: { auth: Auth }) {
   const { t } = useUi();
   const [phone, setPhone] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const { problem, setProblem, fail } = useProblem();
+  const { busy, setBusy, problem, setProblem, run } = useCall();
 
   const send = async (number: string) => {
-    setProblem(undefined);
-    setBusy(true);
-    try {
-      await auth.requestCode(number);
+    if (await run(() => auth.requestCode(number))) {
       setPhone(number);
-    } catch (err) {
-      fail(err);
-    } finally {
       setBusy(false);
     }
   };
@@ -169,42 +175,29 @@ function PhoneForm({ auth }: { auth: Auth }) {
     void send(number);
   };
 
-  const onCode = async (e: Event) => {
+  const onCode = (e: Event) => {
     e.preventDefault();
     const code = String(new FormData(e.currentTarget as HTMLFormElement).get('code') ?? '').replace(/\s/g, '');
     if (!/^\d{6}$/.test(code)) {
       setProblem(t('codeInvalid'));
       return;
     }
-    setProblem(undefined);
-    setBusy(true);
-    try {
-      await auth.verifyCode(phone!, code);
-    } catch (err) {
-      fail(err);
-      setBusy(false);
-    }
+    void run(() => auth.verifyCode(phone!, code));
   };
 
   if (!phone)
     return (
       <form onSubmit={onPhone} aria-busy={busy}>
-        <div class="field">
-          <label for="phone">{t('phone')}</label>
-          <input
-            id="phone"
-            name="phone"
-            type="tel"
-            inputMode="tel"
-            autocomplete="tel"
-            required
-            maxLength={24}
-            aria-describedby="phone-hint"
-          />
-          <p id="phone-hint" class="muted small">
-            {t('phoneHint')}
-          </p>
-        </div>
+        <Field
+          name="phone"
+          label={t('phone')}
+          hint={t('phoneHint')}
+          type="tel"
+          inputMode="tel"
+          autocomplete="tel"
+          required
+          maxLength={24}
+        />
         <Problem text={problem} />
         <button type="submit" disabled={busy}>
           {busy ? t('sendingCode') : t('sendCode')}
@@ -214,19 +207,16 @@ function PhoneForm({ auth }: { auth: Auth }) {
   return (
     <form onSubmit={onCode} aria-busy={busy}>
       <p role="status">{t('codeSent', { phone })}</p>
-      <div class="field">
-        <label for="code">{t('code')}</label>
-        <input
-          id="code"
-          name="code"
-          type="text"
-          inputMode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9 ]*"
-          required
-          maxLength={7}
-        />
-      </div>
+      <Field
+        name="code"
+        label={t('code')}
+        type="text"
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9 ]*"
+        required
+        maxLength={7}
+      />
       <Problem text={problem} />
       <div class="actions">
         <button type="submit" disabled={busy}>
