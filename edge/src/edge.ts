@@ -1,12 +1,13 @@
-import { join } from 'node:path';
 import {
+  type CloudProvisioningSource,
   type Component,
+  cloudProvisioningSync,
   createLogger,
   EventBus,
   type HealthReport,
   type Logger,
   OpsServer,
-  ProvisioningSync,
+  type ProvisioningSync,
   type ProvisioningSyncState,
 } from '@lumbung/runtime';
 import { defaultCatalogue, EdgeProvisioning, MAX_BATCH_READINGS, type MetricCatalogue } from '@lumbung/schemas';
@@ -24,17 +25,9 @@ import { RuleEngine } from './rules.ts';
 import { UPLINK_DEFAULTS, Uplink, type UplinkOptions } from './uplink.ts';
 
 /** Where a box pulls its provisioning from: `GET {url}/api/v1/provisioning/edge`, HTTP Basic edgeId:secret. */
-export interface EdgeCloudOptions {
-  /** Base URL of the cloud API, e.g. http://cloud:8080. */
-  url: string;
+export interface EdgeCloudOptions extends CloudProvisioningSource {
   /** The edge's secret (the same as at the gateway). */
   secret: string;
-  /** How often to ask for changes. Default 15 s: a revoked device is cut off within that (the access issue asks 60 s). */
-  intervalMs?: number;
-  /** The last good copy, for starts while the cloud is unreachable. Default `<dataDir>/provisioning.json`. */
-  cacheFile?: string;
-  /** Per request. Default 5 s. */
-  timeoutMs?: number;
 }
 
 export interface EdgeOptions {
@@ -379,14 +372,11 @@ export class Edge implements Component {
   }
 
   #cloudSync(c: EdgeCloudOptions): ProvisioningSync<EdgeProvisioning> {
-    return new ProvisioningSync<EdgeProvisioning>({
-      url: `${c.url.replace(/\/+$/, '')}/api/v1/provisioning/edge`,
-      setting: 'LUMBUNG_CLOUD_URL',
-      headers: { authorization: `Basic ${Buffer.from(`${this.opts.edgeId}:${c.secret}`).toString('base64')}` },
+    return cloudProvisioningSync<EdgeProvisioning>(c, {
+      route: 'edge',
+      authorization: `Basic ${Buffer.from(`${this.opts.edgeId}:${c.secret}`).toString('base64')}`,
+      dataDir: this.opts.dataDir,
       parse: (json) => this.#checkProvisioning(json),
-      cacheFile: c.cacheFile ?? join(this.opts.dataDir, 'provisioning.json'),
-      intervalMs: c.intervalMs ?? 15_000,
-      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
       logger: this.#log,
       now: this.#now,
       onChange: (p) => {

@@ -1,15 +1,16 @@
 import net from 'node:net';
-import { join } from 'node:path';
 import tls from 'node:tls';
 import {
+  type CloudProvisioningSource,
   type Component,
+  cloudProvisioningSync,
   createLogger,
   EventBus,
   guardMqttPacketSize,
   type HealthReport,
   type Logger,
   OpsServer,
-  ProvisioningSync,
+  type ProvisioningSync,
   type ProvisioningSyncState,
   verifySecret,
 } from '@lumbung/runtime';
@@ -35,16 +36,8 @@ import { RecentWindow } from './window.ts';
 import { GroupCommitWriter, type WriteGroup } from './writer.ts';
 
 /** Where the gateway pulls its edges from: `GET {url}/api/v1/provisioning/gateway`, `Authorization: Bearer <token>`. */
-export interface GatewayCloudOptions {
-  /** Base URL of the cloud API, e.g. http://cloud:8080. */
-  url: string;
+export interface GatewayCloudOptions extends CloudProvisioningSource {
   token: string;
-  /** How often to ask for changes. Default 15 s. */
-  intervalMs?: number;
-  /** The last good copy, for starts while the cloud is unreachable. Default `<dataDir>/provisioning.json`. */
-  cacheFile?: string;
-  /** Per request. Default 5 s. */
-  timeoutMs?: number;
 }
 
 export interface GatewayOptions {
@@ -253,14 +246,11 @@ export class Gateway implements Component {
   }
 
   #cloudSync(c: GatewayCloudOptions): ProvisioningSync<GatewayProvisioning> {
-    return new ProvisioningSync<GatewayProvisioning>({
-      url: `${c.url.replace(/\/+$/, '')}/api/v1/provisioning/gateway`,
-      setting: 'LUMBUNG_CLOUD_URL',
-      headers: { authorization: `Bearer ${c.token}` },
+    return cloudProvisioningSync<GatewayProvisioning>(c, {
+      route: 'gateway',
+      authorization: `Bearer ${c.token}`,
+      dataDir: this.opts.dataDir,
       parse: (json) => GatewayProvisioning.parse(json),
-      cacheFile: c.cacheFile ?? join(this.opts.dataDir, 'provisioning.json'),
-      intervalMs: c.intervalMs ?? 15_000,
-      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
       logger: this.#log,
       now: this.#now,
       onChange: (p) => this.setProvisioning(p),

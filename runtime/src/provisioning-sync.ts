@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, env, setting } from './config.ts';
 import type { Logger } from './log.ts';
+
+const DEFAULT_INTERVAL_S = 15;
 
 /**
  * The settings of every component that pulls its provisioning from the cloud (the edge and the gateway): one
@@ -17,7 +19,7 @@ export const cloudProvisioningSettings = {
   ),
   provisioningIntervalS: setting(
     'LUMBUNG_PROVISIONING_INTERVAL_S',
-    env.int(15, 1),
+    env.int(DEFAULT_INTERVAL_S, 1),
     'How often the provisioning is checked for changes in the cloud, seconds (a revoked device is cut off within this time)',
   ),
 };
@@ -377,6 +379,38 @@ export class ProvisioningSync<T> {
       throw err;
     }
   }
+}
+
+/** Where a component pulls its provisioning from (its `cloud` option, besides its credentials). */
+export interface CloudProvisioningSource {
+  /** Base URL of the cloud API, e.g. http://cloud:8080. */
+  url: string;
+  /** How often to ask for changes. Default 15 s: a revocation reaches the component within that (the access issue asks 60 s). */
+  intervalMs?: number;
+  /** The last good copy, for starts while the cloud is unreachable. Default `<dataDir>/provisioning.json`. */
+  cacheFile?: string;
+  /** Per request. Default 5 s. */
+  timeoutMs?: number;
+}
+
+/** The ProvisioningSync of a component's route, `GET {url}/api/v1/provisioning/{route}`, with the defaults above. */
+export function cloudProvisioningSync<T>(
+  source: CloudProvisioningSource,
+  o: { route: string; authorization: string; dataDir: string } & Pick<
+    ProvisioningSyncOptions<T>,
+    'parse' | 'logger' | 'now' | 'onChange' | 'onResult'
+  >,
+): ProvisioningSync<T> {
+  const { route, authorization, dataDir, ...rest } = o;
+  return new ProvisioningSync<T>({
+    ...rest,
+    url: `${source.url.replace(/\/+$/, '')}/api/v1/provisioning/${route}`,
+    setting: 'LUMBUNG_CLOUD_URL',
+    headers: { authorization },
+    cacheFile: source.cacheFile ?? join(dataDir, 'provisioning.json'),
+    intervalMs: source.intervalMs ?? DEFAULT_INTERVAL_S * 1000,
+    ...(source.timeoutMs !== undefined ? { timeoutMs: source.timeoutMs } : {}),
+  });
 }
 
 /** 401/403: the cloud is there and says no, which an operator must fix (not wait out). */
