@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError (code UNKNOWN when it is not one), for an ErrorBox. */
+export const toApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0));
+
 declare global {
   interface Window {
     /** Requests started by the inline script of index.html before the bundle arrived, by API path. */

@@ -1,7 +1,7 @@
 import type { VillageSummary } from '@lumbung/schemas';
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'preact/hooks';
-import { Api, ApiError } from './api.ts';
+import { Api, type ApiError, toApiError } from './api.ts';
 import { Auth, type Session } from './auth.ts';
 import { type Ui, UiContext, useUi, useVillage } from './context.ts';
 import { createFormatter } from './format.ts';
@@ -45,8 +45,7 @@ export function App() {
     setStart({ status: 'restoring' });
     auth.restore().then(
       () => setStart({ status: 'ready' }),
-      (e: unknown) =>
-        setStart({ status: 'error', error: e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0) }),
+      (e: unknown) => setStart({ status: 'error', error: toApiError(e) }),
     );
   };
 

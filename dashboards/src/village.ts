@@ -7,7 +7,7 @@ import type {
   StreamReadings,
   VillageSummary,
 } from '@lumbung/schemas';
-import { type Api, ApiError, qs } from './api.ts';
+import { type Api, type ApiError, qs, toApiError } from './api.ts';
 
 export type StreamState = 'off' | 'connecting' | 'live' | 'lost';
 export type LoadState = { status: 'idle' | 'loading' | 'ready' } | { status: 'error'; error: ApiError };
@@ -115,7 +115,7 @@ export class VillageData {
       this.updatedAt = Date.now();
       this.load = { status: 'ready' };
     } catch (err) {
-      this.load = { status: 'error', error: err instanceof ApiError ? err : new ApiError('UNKNOWN', String(err), 0) };
+      this.load = { status: 'error', error: toApiError(err) };
     }
     this.#changed();
   }

@@ -1,6 +1,6 @@
 import type { AlertRecord } from '@lumbung/schemas';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, qs } from '../api.ts';
+import { type ApiError, qs, toApiError } from '../api.ts';
 import { useUi, useVillage } from '../context.ts';
 import { canManageAlerts, rolesIn } from '../roles.ts';
 import { ErrorBox, Loading, Problem } from '../ui.tsx';
@@ -31,7 +31,7 @@ export function AlertsPage({ data }: { data: VillageData }) {
       )
       .then(
         (xs) => live && setEverything(sortAlerts(xs)),
-        (e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0)),
+        (e: unknown) => live && setError(toApiError(e)),
       );
     return () => {
       live = false;

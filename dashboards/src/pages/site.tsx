@@ -1,6 +1,6 @@
 import type { ReadingsResponse, SeriesRecord, SiteRecord } from '@lumbung/schemas';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, qs } from '../api.ts';
+import { type ApiError, qs, toApiError } from '../api.ts';
 import { bucketing, type ChartPlan, planFor, RANGE_KEYS, RANGES, type RangeKey, windowOf } from '../chart/ranges.ts';
 import { applyLive, type Columns, summarize, toColumns } from '../chart/series.ts';
 import type { ChartHandle } from '../chart/uplot-chart.ts';
@@ -29,8 +29,6 @@ function useChartModule(): ChartModule | undefined {
   return mod;
 }
 
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0));
-
 /** A site: one chart per metric over a chosen range, live in the last 24 hours. */
 export function SitePage({ data, siteId }: { data: VillageData; siteId: string }) {
   const { t, api } = useUi();
@@ -48,7 +46,7 @@ export function SitePage({ data, siteId }: { data: VillageData; siteId: string }
     setError(undefined);
     api.get<SeriesRecord[]>(`/villages/${data.villageId}/series${qs({ siteId })}`).then(
       (xs) => live && setSeries(xs.filter((s) => !HEALTH_METRICS.has(s.metric))),
-      (e: unknown) => live && setError(toError(e)),
+      (e: unknown) => live && setError(toApiError(e)),
     );
     return () => {
       live = false;
@@ -155,7 +153,7 @@ function ChartCard({
       });
     api.get<ReadingsResponse>(path).then(
       (res) => live && setColumns(toColumns(res)),
-      (e: unknown) => live && setError(toError(e)),
+      (e: unknown) => live && setError(toApiError(e)),
     );
     // The last 24 hours follow the stream; longer ranges are reloaded by choosing them again.
     const off =

@@ -1,6 +1,6 @@
 import type { VillageSummary } from '@lumbung/schemas';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
+import { type ApiError, toApiError } from '../api.ts';
 import { useUi } from '../context.ts';
 import { allRoles, canReadTelemetry, isPlatformAdmin, memberVillages } from '../roles.ts';
 import { href } from '../route.ts';
@@ -35,7 +35,7 @@ export function VillagesPage() {
         if (vs.length === 1) location.replace(href({ page: 'overview', villageId: vs[0]!.id }));
         else setVillages(vs);
       },
-      (e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError('UNKNOWN', String(e), 0)),
+      (e: unknown) => live && setError(toApiError(e)),
     );
     return () => {
       live = false;
