@@ -105,6 +105,13 @@ export class Principal {
     return this.#grants(villageId).some((m) => GRANTS[m.role].permissions.includes(permission));
   }
 
+  /** Whether one of the user's roles reads the telemetry of every site of the village (no per-site check needed). */
+  seesAllSites(villageId: string): boolean {
+    return this.#grants(villageId).some(
+      (m) => GRANTS[m.role].sites === 'all' && GRANTS[m.role].permissions.includes('telemetry.read'),
+    );
+  }
+
   /** Whether the user may read the telemetry of a site. */
   canSeeSite(villageId: string, site: SiteRef): boolean {
     return this.#grants(villageId).some((m) => {

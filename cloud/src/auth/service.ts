@@ -104,6 +104,22 @@ export class AuthService {
     }
   }
 
+  /**
+   * An event done by a signed-in user (or by a device or the system: a label) from an address; successful
+   * unless it says otherwise.
+   */
+  auditBy(
+    actor: { userId: string; username: string } | string,
+    ip: string | undefined,
+    e: Pick<NewAuditEvent, 'action' | 'villageId' | 'targetType' | 'targetId' | 'details'> & { success?: boolean },
+  ): Promise<AuditEventRecord | undefined> {
+    const who =
+      typeof actor === 'string'
+        ? { actorUserId: null, actorLabel: actor }
+        : { actorUserId: actor.userId, actorLabel: actor.username };
+    return this.audit({ ...e, ...who, ip: ip ?? null, success: e.success ?? true });
+  }
+
   /** The village an event about this user belongs to in the audit log: theirs, when they have exactly one. */
   async #villageOf(userId: string | undefined): Promise<string | null> {
     if (!userId) return null;

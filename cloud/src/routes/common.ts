@@ -6,7 +6,6 @@ import type { Permission } from '../auth/permissions.ts';
 import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
-import { requirePermission } from './guard.ts';
 
 /** The error responses a route can give, for its OpenAPI document (every body is an ApiError). */
 export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 429 | 503)[]) =>
@@ -22,6 +21,24 @@ export async function requireVillage(registry: Registry, villageId: string): Pro
 }
 
 export type Api = App;
+
+/**
+ * The access checks every village route makes (docs/permissions.md). A caller who does not belong to the
+ * village gets the same 404 as for a village that does not exist, so ids of other villages reveal nothing;
+ * a member without the permission gets 403.
+ */
+export function requirePermission(
+  req: FastifyRequest,
+  permission: Permission,
+  villageId: string,
+): AuthenticatedPrincipal {
+  const p = req.principal;
+  if (!p) throw new ApiFailure('LUMBUNG_ERR_UNAUTHORIZED');
+  if (!p.isPlatformAdmin && !p.memberships.some((m) => m.villageId === villageId))
+    throw new ApiFailure('LUMBUNG_ERR_VILLAGE_NOT_FOUND', { villageId });
+  if (!p.can(permission, villageId)) throw new ApiFailure('LUMBUNG_ERR_FORBIDDEN');
+  return p;
+}
 
 /** What a caller may reach in one village: the village, who they are, and which sites' data they see. */
 export interface VillageAccess {
@@ -46,7 +63,7 @@ export async function villageAccess(
   const principal = requirePermission(req, permission, villageId);
   const village = await requireVillage(registry, villageId);
   let visible: 'all' | Set<string> = 'all';
-  if (!principal.isPlatformAdmin && !principal.can('device.manage', villageId)) {
+  if (!principal.seesAllSites(villageId)) {
     const sites = await registry.listSites(villageId);
     visible = new Set(sites.filter((s) => principal.canSeeSite(villageId, s)).map((s) => s.id));
   }

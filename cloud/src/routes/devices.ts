@@ -21,10 +21,8 @@ import { RateLimiter } from '../auth/rate-limit.ts';
 import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { tokenHash } from '../auth/tokens.ts';
 import { ApiFailure } from '../errors.ts';
-import type { NewAuditEvent } from '../registry/accounts.ts';
 import { RegistryError } from '../registry/port.ts';
-import { type Api, errors, requireVillage, VillageParams } from './common.ts';
-import { requirePermission } from './guard.ts';
+import { type Api, errors, VillageParams, villageAccess } from './common.ts';
 
 /** How long a provisioning code works: a day, enough to carry a sensor out to a plot and power it up. */
 export const PROVISIONING_CODE_TTL_MS = 24 * 3_600_000;
@@ -57,17 +55,8 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
   const now = () => deps.now?.() ?? Date.now();
   const limiter = new RateLimiter({ ...EXCHANGE_LIMIT, now });
 
-  const audit = async (
-    req: FastifyRequest,
-    e: Omit<NewAuditEvent, 'at' | 'ip' | 'success'> & { success?: boolean },
-  ) => {
-    try {
-      await accounts.appendAudit({ ...e, at: now(), ip: req.ip, success: e.success ?? true });
-    } catch (err) {
-      // A lost audit line must not undo a credential change that has happened: log it loudly instead.
-      req.log.error({ err, action: e.action }, 'audit event not written');
-    }
-  };
+  const auth = deps.auth;
+  if (!auth) return;
 
   /** Cancels (marks used) the device's codes that still work, so only the newest code, or none, can be exchanged. */
   const cancelPendingCodes = async (villageId: string, deviceId: string, except?: string): Promise<number> => {
@@ -88,10 +77,9 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
   ): Promise<ProvisioningCodeIssued> => {
     const createdAt = now();
     const expiresAt = createdAt + PROVISIONING_CODE_TTL_MS;
-    let code = newProvisioningCode();
-    let record: Awaited<ReturnType<typeof accounts.createProvisioningCode>>;
-    try {
-      record = await accounts.createProvisioningCode({
+    const draw = async () => {
+      const code = newProvisioningCode();
+      const record = await accounts.createProvisioningCode({
         villageId: device.villageId,
         deviceId: device.id,
         codeHash: provisioningCodeHash(normalizeProvisioningCode(code)!),
@@ -99,24 +87,16 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
         expiresAt,
         createdBy: p.userId,
       });
-    } catch (err) {
-      // A hash already in use means a pending code with the same 50 bits: draw again once.
-      if (!(err instanceof RegistryError && err.kind === 'conflict')) throw err;
-      code = newProvisioningCode();
-      record = await accounts.createProvisioningCode({
-        villageId: device.villageId,
-        deviceId: device.id,
-        codeHash: provisioningCodeHash(normalizeProvisioningCode(code)!),
-        createdAt,
-        expiresAt,
-        createdBy: p.userId,
-      });
-    }
+      return { code, record };
+    };
+    // A hash already in use means a pending code with the same 50 bits: draw again once.
+    const { code, record } = await draw().catch((err: unknown) => {
+      if (err instanceof RegistryError && err.kind === 'conflict') return draw();
+      throw err;
+    });
     const cancelled = await cancelPendingCodes(device.villageId, device.id, record.id);
-    await audit(req, {
+    await auth.auditBy(p, req.ip, {
       action: 'device.credential_issued',
-      actorUserId: p.userId,
-      actorLabel: p.username,
       villageId: device.villageId,
       targetType: 'device',
       targetId: device.id,
@@ -149,8 +129,7 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
     },
     async (req, reply) => {
       const { villageId } = req.params;
-      const p = requirePermission(req, 'device.manage', villageId);
-      await requireVillage(registry, villageId);
+      const { principal: p } = await villageAccess(req, registry, villageId, 'device.manage');
       const b = req.body;
       if (!(await registry.getSite(villageId, b.siteId)))
         throw new ApiFailure('LUMBUNG_ERR_SITE_NOT_FOUND', { siteId: b.siteId });
@@ -193,7 +172,7 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
     },
     async (req, reply) => {
       const { villageId, deviceId } = req.params;
-      const p = requirePermission(req, 'device.manage', villageId);
+      const { principal: p } = await villageAccess(req, registry, villageId, 'device.manage');
       const device = await requireDevice(villageId, deviceId);
       return reply.code(201).send(await issueCode(req, p, device, 'rotate'));
     },
@@ -213,15 +192,13 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
     },
     async (req) => {
       const { villageId, deviceId } = req.params;
-      const p = requirePermission(req, 'device.manage', villageId);
+      const { principal: p } = await villageAccess(req, registry, villageId, 'device.manage');
       await requireDevice(villageId, deviceId);
       // Codes first: a code exchanged after the revocation would un-revoke the device.
       const cancelled = await cancelPendingCodes(villageId, deviceId);
       await registry.setDeviceRevoked(villageId, deviceId, true);
-      await audit(req, {
+      await auth.auditBy(p, req.ip, {
         action: 'device.revoked',
-        actorUserId: p.userId,
-        actorLabel: p.username,
         villageId,
         targetType: 'device',
         targetId: deviceId,
@@ -245,8 +222,7 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
     },
     async (req) => {
       const { villageId } = req.params;
-      requirePermission(req, 'device.manage', villageId);
-      await requireVillage(registry, villageId);
+      await villageAccess(req, registry, villageId, 'device.manage');
       const at = now();
       return (await accounts.listProvisioningCodes(villageId))
         .filter((c) => !req.query.deviceId || c.deviceId === req.query.deviceId)
@@ -288,10 +264,9 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
       const secret = generateSecret();
       await registry.setDeviceSecret(device.villageId, device.id, hashSecret(secret));
       if (device.revoked) await registry.setDeviceRevoked(device.villageId, device.id, false);
-      await audit(req, {
+      await auth.auditBy(`device:${device.id}`, req.ip, {
         // A device that had a working secret gets a new one; a new (or revoked) device gets its first.
         action: device.revoked ? 'device.provisioned' : 'device.credential_rotated',
-        actorLabel: `device:${device.id}`,
         villageId: device.villageId,
         targetType: 'device',
         targetId: device.id,

@@ -96,15 +96,11 @@ export async function userRoutes(api: Api, deps: AppDeps): Promise<void> {
         req.body.roles.map((r) => ({ role: r.role, villageId: req.params.villageId, siteIds: r.siteIds })),
         at,
       );
-      await auth.audit({
+      await auth.auditBy(principal, req.ip, {
         action: 'user.created',
-        actorUserId: principal.userId,
-        actorLabel: principal.username,
         villageId: req.params.villageId,
         targetType: 'user',
         targetId: user.id,
-        ip: req.ip,
-        success: true,
         details: { username: user.username, roles: req.body.roles.map((r) => r.role) },
       });
       return reply
@@ -139,15 +135,11 @@ export async function userRoutes(api: Api, deps: AppDeps): Promise<void> {
         ],
         now(),
       );
-      await auth.audit({
+      await auth.auditBy(principal, req.ip, {
         action: 'user.role_changed',
-        actorUserId: principal.userId,
-        actorLabel: principal.username,
         villageId,
         targetType: 'user',
         targetId: userId,
-        ip: req.ip,
-        success: true,
         details: { before, after: req.body.roles.map((r) => r.role) },
       });
       return view(user, next, villageId, now());
@@ -180,15 +172,11 @@ export async function userRoutes(api: Api, deps: AppDeps): Promise<void> {
       });
       await accounts.resetLoginFailures(userId);
       await accounts.revokeUserSessions(userId, at);
-      await auth.audit({
+      await auth.auditBy(principal, req.ip, {
         action: 'user.password_reset',
-        actorUserId: principal.userId,
-        actorLabel: principal.username,
         villageId,
         targetType: 'user',
         targetId: userId,
-        ip: req.ip,
-        success: true,
       });
       return { user: view(user, memberships, villageId, at), temporaryPassword: password };
     },
@@ -280,14 +268,10 @@ export async function userRoutes(api: Api, deps: AppDeps): Promise<void> {
         createdAt: at,
         expiresAt: req.body.expiresInDays ? at + req.body.expiresInDays * 86_400_000 : null,
       });
-      await auth.audit({
+      await auth.auditBy(p, req.ip, {
         action: 'token.created',
-        actorUserId: p.userId,
-        actorLabel: p.username,
         targetType: 'api_token',
         targetId: t.id,
-        ip: req.ip,
-        success: true,
         details: { name: t.name },
       });
       return reply.code(201).send({ ...tokenView(t), token });
@@ -311,14 +295,10 @@ export async function userRoutes(api: Api, deps: AppDeps): Promise<void> {
       if (!t || t.userId !== p.userId)
         throw new ApiFailure('LUMBUNG_ERR_TOKEN_NOT_FOUND', { tokenId: req.params.tokenId });
       await accounts.revokeApiToken(t.id, now());
-      await auth.audit({
+      await auth.auditBy(p, req.ip, {
         action: 'token.revoked',
-        actorUserId: p.userId,
-        actorLabel: p.username,
         targetType: 'api_token',
         targetId: t.id,
-        ip: req.ip,
-        success: true,
       });
       return tokenView({ ...t, revokedAt: t.revokedAt ?? now() });
     },
