@@ -2,7 +2,7 @@ import type { VillageSummary } from '@lumbung/schemas';
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import { Api, type ApiError, toApiError } from './api.ts';
-import { Auth, type Session } from './auth.ts';
+import { Auth, type Session, storageOf } from './auth.ts';
 import { type Ui, UiContext, useUi, useVillage } from './context.ts';
 import { createFormatter } from './format.ts';
 import { LANG_STORAGE_KEY, type Lang, storedLang, translator } from './i18n/index.ts';
@@ -18,21 +18,13 @@ import { href, parseRoute, type Route, villageOf } from './route.ts';
 import { ErrorBox, Loading } from './ui.tsx';
 import { VillageData } from './village.ts';
 
-const storage = (): Storage | undefined => {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-};
-
 /** The language the API is asked to answer errors in; read at request time. */
 const langRef: { current: Lang } = { current: 'id' };
 
 type Start = { status: 'restoring' } | { status: 'ready' } | { status: 'error'; error: ApiError };
 
 export function App() {
-  const [lang, setLang] = useState<Lang>(() => storedLang(storage()));
+  const [lang, setLang] = useState<Lang>(() => storedLang(storageOf()));
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [now, setNow] = useState(() => Date.now());
   const auth = useMemo(() => new Auth(() => langRef.current), []);
@@ -82,7 +74,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
     try {
-      storage()?.setItem(LANG_STORAGE_KEY, lang);
+      storageOf()?.setItem(LANG_STORAGE_KEY, lang);
     } catch {
       // Private mode: the choice lasts for this visit only.
     }

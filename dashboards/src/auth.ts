@@ -62,7 +62,8 @@ declare global {
 
 type Fetch = typeof fetch;
 
-const storageOf = (): Storage | undefined => {
+/** The browser's localStorage, or undefined where reading it throws (storage blocked). */
+export const storageOf = (): Storage | undefined => {
   try {
     return window.localStorage;
   } catch {
