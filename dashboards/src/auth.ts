@@ -4,7 +4,7 @@ import type { Lang } from './i18n/index.ts';
 
 /**
  * Where the session is kept between visits: the refresh token under REFRESH_KEY, and the access token with its
- * expiry, the user and their memberships under SESSION_KEY (JSON, a StoredSession). Why localStorage and not only
+ * expiry, the user and their memberships under SESSION_KEY (JSON, a Session). Why localStorage and not only
  * memory: the phones this dashboard is for are cheap Android phones whose browser is killed and restarted whenever
  * memory runs short, and a farmer should not type a password each time. Why the access token too: a page opened
  * while it has more than half a minute left uses it at once, without a refresh first; on Chrome's "Slow 4G"
@@ -29,9 +29,6 @@ export interface Session {
   user: SignedIn['user'];
   memberships: SignedIn['memberships'];
 }
-
-/** A Session as kept under SESSION_KEY (the same fields). */
-export type StoredSession = Session;
 
 /**
  * What the inline script of index.html started with before the app's code ran: the stored session it used as it
@@ -128,7 +125,7 @@ export class Auth {
       if (token && session) {
         // The old refresh token no longer works: keep the new one first.
         this.storage?.setItem(REFRESH_KEY, token);
-        this.storage?.setItem(SESSION_KEY, JSON.stringify(session satisfies StoredSession));
+        this.storage?.setItem(SESSION_KEY, JSON.stringify(session));
       } else {
         this.storage?.removeItem(REFRESH_KEY);
         this.storage?.removeItem(SESSION_KEY);

@@ -43,7 +43,6 @@ export interface Formatter {
   tick(ts: number, spanMs: number): string;
 }
 
-const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 /** Creates an Intl object on first use: each costs milliseconds on a cheap phone (ICU loads locale data). */
@@ -162,5 +161,3 @@ export function daysSince(isoDate: string, now: number, timeZone: string): numbe
   const today = f.format(now);
   return Math.round((Date.parse(today) - Date.parse(isoDate)) / DAY);
 }
-
-export const MS = { HOUR, DAY };

@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import type { ApiError } from './api.ts';
 import { useUi } from './context.ts';
 import type { SiteStatus } from './status.ts';
@@ -42,14 +41,5 @@ export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => 
         </button>
       )}
     </div>
-  );
-}
-
-export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
-  return (
-    <section class="section" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      {children}
-    </section>
   );
 }

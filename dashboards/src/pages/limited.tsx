@@ -5,7 +5,7 @@ import type { Role } from '../roles.ts';
  * For the roles whose pages come with later issues (CSR partner: indicators and reports; buyer: trace pages):
  * what they will see here, and no sensor data meanwhile.
  */
-export function LimitedPage({ roles, villageName }: { roles: readonly Role[]; villageName?: string }) {
+export function LimitedPage({ roles }: { roles: readonly Role[] }) {
   const { t } = useUi();
   const later = roles.filter((r): r is 'csr_partner' | 'buyer' => r === 'csr_partner' || r === 'buyer');
   if (later.length === 0)
@@ -16,7 +16,6 @@ export function LimitedPage({ roles, villageName }: { roles: readonly Role[]; vi
     );
   return (
     <div class="limited">
-      {villageName && <p class="muted">{villageName}</p>}
       <h1>{t('limitedTitle')}</h1>
       {later.map((r) => (
         <p key={r}>{t(`limited_${r}`)}</p>
