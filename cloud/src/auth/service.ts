@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '@lumbung/runtime';
 import { ApiFailure } from '../errors.ts';
-import type { Accounts, AuditEventRecord, NewAuditEvent, UserRecord } from '../registry/accounts.ts';
+import type { Accounts, AuditEventRecord, MembershipRecord, NewAuditEvent, UserRecord } from '../registry/accounts.ts';
 import { DEFAULT_SCRYPT, hashPassword, needsRehash, type ScryptParams, verifyPassword } from './passwords.ts';
 import { Principal } from './permissions.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -120,11 +120,26 @@ export class AuthService {
     return this.audit({ ...e, ...who, ip: ip ?? null, success: e.success ?? true });
   }
 
-  /** The village an event about this user belongs to in the audit log: theirs, when they have exactly one. */
-  async #villageOf(userId: string | undefined): Promise<string | null> {
-    if (!userId) return null;
-    const villages = new Set((await this.d.accounts.listMemberships(userId)).map((m) => m.villageId).filter(Boolean));
-    return villages.size === 1 ? ([...villages][0] as string) : null;
+  /**
+   * A sign-in event (success or failure) about a user, or about a name or number nobody has. It is filed
+   * under the user's village when they have exactly one, so that village's admins see it.
+   */
+  async #auditSignIn(
+    who: { user: UserRecord | undefined; label: string; memberships?: readonly { villageId: string | null }[] },
+    ctx: RequestContext,
+    e: { action: 'auth.login' | 'auth.login_failed' | 'auth.locked'; details?: NewAuditEvent['details'] },
+  ): Promise<void> {
+    const memberships = who.user ? (who.memberships ?? (await this.d.accounts.listMemberships(who.user.id))) : [];
+    const villages = new Set(memberships.map((m) => m.villageId).filter(Boolean));
+    await this.audit({
+      action: e.action,
+      actorUserId: who.user?.id ?? null,
+      actorLabel: who.user?.username ?? who.label.slice(0, 64),
+      villageId: villages.size === 1 ? ([...villages][0] as string) : null,
+      ip: ctx.ip ?? null,
+      success: e.action === 'auth.login',
+      details: e.details ?? null,
+    });
   }
 
   /** Username and password. Wrong username and wrong password look the same, and take the same time. */
@@ -133,13 +148,8 @@ export class AuthService {
     const user = await this.d.accounts.getUserByUsername(username);
     const now = this.#now();
     if (user?.lockedUntil && user.lockedUntil > now) {
-      await this.audit({
+      await this.#auditSignIn({ user, label: username }, ctx, {
         action: 'auth.login_failed',
-        actorUserId: user.id,
-        actorLabel: user.username,
-        villageId: await this.#villageOf(user.id),
-        ip: ctx.ip ?? null,
-        success: false,
         details: { reason: 'locked' },
       });
       throw new ApiFailure('LUMBUNG_ERR_ACCOUNT_LOCKED', { minutes: Math.ceil((user.lockedUntil - now) / 60_000) });
@@ -149,24 +159,12 @@ export class AuthService {
       if (user) {
         const r = await this.d.accounts.recordLoginFailure(user.id, now, this.policy);
         if (r?.lockedUntil && r.failedLogins === this.policy.maxFailures)
-          await this.audit({
+          await this.#auditSignIn({ user, label: username }, ctx, {
             action: 'auth.locked',
-            actorUserId: user.id,
-            actorLabel: user.username,
-            villageId: await this.#villageOf(user.id),
-            ip: ctx.ip ?? null,
-            success: false,
             details: { until: r.lockedUntil },
           });
       }
-      await this.audit({
-        action: 'auth.login_failed',
-        actorUserId: user?.id ?? null,
-        actorLabel: user?.username ?? username.slice(0, 64),
-        villageId: await this.#villageOf(user?.id),
-        ip: ctx.ip ?? null,
-        success: false,
-      });
+      await this.#auditSignIn({ user, label: username }, ctx, { action: 'auth.login_failed' });
       throw new ApiFailure('LUMBUNG_ERR_LOGIN_FAILED');
     }
     if (user.failedLogins > 0) await this.d.accounts.resetLoginFailures(user.id);
@@ -203,14 +201,7 @@ export class AuthService {
     const otp = await this.d.accounts.latestOtp(phone);
     const user = otp ? await this.d.accounts.getUserByPhone(phone) : undefined;
     const fail = async () => {
-      await this.audit({
-        action: 'auth.login_failed',
-        actorUserId: user?.id ?? null,
-        actorLabel: user?.username ?? phone,
-        ip: ctx.ip ?? null,
-        success: false,
-        details: { method: 'otp' },
-      });
+      await this.#auditSignIn({ user, label: phone }, ctx, { action: 'auth.login_failed', details: { method: 'otp' } });
       return new ApiFailure('LUMBUNG_ERR_OTP_INVALID');
     };
     if (!otp || !user || otp.usedAt !== null || otp.expiresAt <= now || user.disabledAt !== null) throw await fail();
@@ -232,21 +223,21 @@ export class AuthService {
       ip: ctx.ip ?? null,
       userAgent: ctx.userAgent ?? null,
     });
-    await this.audit({
+    const memberships = await this.d.accounts.listMemberships(user.id);
+    await this.#auditSignIn({ user, label: user.username, memberships }, ctx, {
       action: 'auth.login',
-      actorUserId: user.id,
-      actorLabel: user.username,
-      villageId: await this.#villageOf(user.id),
-      ip: ctx.ip ?? null,
-      success: true,
       details: { method },
     });
-    return this.#tokens(user, session.id, refreshToken);
+    return this.#tokens(user, session.id, refreshToken, memberships);
   }
 
-  async #tokens(user: UserRecord, sessionId: string, refreshToken: string): Promise<SignedIn> {
+  async #tokens(
+    user: UserRecord,
+    sessionId: string,
+    refreshToken: string,
+    memberships: readonly MembershipRecord[],
+  ): Promise<SignedIn> {
     const iat = Math.floor(this.#now() / 1000);
-    const memberships = await this.d.accounts.listMemberships(user.id);
     return {
       accessToken: this.#signer.sign({ sub: user.id, sid: sessionId, iat, exp: iat + this.policy.accessTtlSeconds }),
       refreshToken,
@@ -273,18 +264,12 @@ export class AuthService {
       at: now,
     });
     if (!rotated) throw new ApiFailure('LUMBUNG_ERR_UNAUTHORIZED');
-    return this.#tokens(user, session.id, next);
+    return this.#tokens(user, session.id, next, await this.d.accounts.listMemberships(user.id));
   }
 
   async logout(principal: AuthenticatedPrincipal, ctx: RequestContext): Promise<void> {
     if (principal.sessionId) await this.d.accounts.revokeSession(principal.sessionId, this.#now());
-    await this.audit({
-      action: 'auth.logout',
-      actorUserId: principal.userId,
-      actorLabel: principal.username,
-      ip: ctx.ip ?? null,
-      success: true,
-    });
+    await this.auditBy(principal, ctx.ip, { action: 'auth.logout' });
   }
 
   /**
