@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import type { EventBus, Logger } from '@lumbung/runtime';
-import { guardMqttPacketSize, verifySecret } from '@lumbung/runtime';
+import { guardMqttPacketSize, listen, verifySecret } from '@lumbung/runtime';
 import { type DeviceCredential, deviceTopic } from '@lumbung/schemas';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { EdgeEvents } from './events.ts';
@@ -157,19 +156,12 @@ export class DeviceBroker {
       broker.handle(socket);
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.o.port, this.o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      this.#port = await listen(server, this.o.port, this.o.host);
     } catch (err) {
       await new Promise<void>((r) => broker.close(() => r()));
       throw err;
     }
     server.on('error', (err) => logger.error({ err }, 'device broker socket error'));
-    this.#port = (server.address() as AddressInfo).port;
     this.#server = server;
     this.#broker = broker;
   }

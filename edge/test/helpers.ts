@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { generateSecret, hashSecret, waitFor as runtimeWaitFor } from '@lumbung/runtime';
+import { generateSecret, hashSecret, listen, waitFor as runtimeWaitFor } from '@lumbung/runtime';
 import {
   type AlertBatch,
   type DevicePresenceBatch,
@@ -176,11 +175,7 @@ export class FakeGateway {
     const server = this.tlsOptions
       ? tls.createServer(this.tlsOptions, onSocket).on('tlsClientError', () => {})
       : net.createServer(onSocket);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listen(server, port, '127.0.0.1');
     this.#server = server;
   }
 

@@ -9,6 +9,7 @@ import {
   guardMqttPacketSize,
   type HealthReport,
   type Logger,
+  listen,
   OpsServer,
   type ProvisioningSync,
   type ProvisioningSyncState,
@@ -313,15 +314,8 @@ export class Gateway implements Component {
     const server = tlsOpts
       ? tls.createServer({ key: tlsOpts.key, cert: tlsOpts.cert }, handle)
       : net.createServer(handle);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.mqtt?.port ?? 0, o.mqtt?.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.#mqttPort = await listen(server, o.mqtt?.port ?? 0, o.mqtt?.host ?? '127.0.0.1');
     this.#server = server;
-    this.#mqttPort = (server.address() as net.AddressInfo).port;
 
     if (o.ops !== false) {
       this.#ops = new OpsServer({

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Component } from './component.ts';
+import { listen } from './net.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
@@ -38,14 +38,7 @@ export class OpsServer implements Component {
         res.end(JSON.stringify({ code: 'LUMBUNG_ERR_INTERNAL', message: err.message }));
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = await listen(server, this.opts.port, this.opts.host ?? '127.0.0.1');
     this.#server = server;
   }
 

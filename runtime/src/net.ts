@@ -21,3 +21,17 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/**
+ * Listens on `host:port` (0 = an ephemeral port) and resolves with the bound port; rejects with the listen error
+ * (EADDRINUSE, EACCES). Errors after that are the server's own 'error' listeners' business.
+ */
+export function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listen } from '../src/net.ts';
 
 /** Whether the openssl CLI is on this machine (Debian's `openssl` package). */
 export const opensslAvailable = (() => {
@@ -122,11 +122,7 @@ export class StandInCloud {
       if (ifNoneMatch === etag) return answer(304, undefined, { etag });
       answer(200, route.body, { etag });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = await listen(server, port, '127.0.0.1');
     this.#server = server;
   }
 
