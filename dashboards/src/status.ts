@@ -1,14 +1,9 @@
-import type { AlertRecord, DeviceHealth, LatestReading, SiteRecord } from '@lumbung/schemas';
+import type { AlertRecord, AllowedRange, DeviceHealth, LatestReading, SiteRecord } from '@lumbung/schemas';
 
 export type SiteStatus = 'ok' | 'warning' | 'critical' | 'nodata';
 
-export interface Limits {
-  min?: number;
-  max?: number;
-}
-
 /** The allowed range of a storage room for a metric, if it has one. */
-export function limitsOf(site: SiteRecord | undefined, metric: string): Limits | undefined {
+export function limitsOf(site: SiteRecord | undefined, metric: string): AllowedRange | undefined {
   const room = site?.storageRoom;
   if (!room) return undefined;
   const r =
@@ -16,7 +11,7 @@ export function limitsOf(site: SiteRecord | undefined, metric: string): Limits |
   return r && (r.min !== undefined || r.max !== undefined) ? r : undefined;
 }
 
-export const outside = (value: number, l: Limits | undefined): boolean =>
+export const outside = (value: number, l: AllowedRange | undefined): boolean =>
   !!l && ((l.min !== undefined && value < l.min) || (l.max !== undefined && value > l.max));
 
 /**

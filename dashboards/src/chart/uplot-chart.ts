@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { AllowedRange } from '@lumbung/schemas';
 import type { Formatter } from '../format.ts';
-import type { Limits } from '../status.ts';
 import type { ChartPlan } from './ranges.ts';
 import type { Columns } from './series.ts';
 
@@ -13,7 +13,7 @@ import type { Columns } from './series.ts';
 export interface ChartSpec {
   plan: Pick<ChartPlan, 'main' | 'bars'>;
   unit: string;
-  limits: Limits | undefined;
+  limits: AllowedRange | undefined;
   /** The range shown, ms: it picks the axis labels. */
   span: number;
   fmt: Formatter;

@@ -1,11 +1,11 @@
+import type { AllowedRange } from '@lumbung/schemas';
 import { useUi, useVillage } from '../context.ts';
 import type { Formatter } from '../format.ts';
 import type { Translate } from '../i18n/index.ts';
-import type { Limits } from '../status.ts';
 import type { VillageData } from '../village.ts';
 
 /** "10–15 °C", "≤ 70%" */
-export function rangeText(t: Translate, fmt: Formatter, r: Limits, unit: string): string {
+export function rangeText(t: Translate, fmt: Formatter, r: AllowedRange, unit: string): string {
   if (r.min !== undefined && r.max !== undefined) return `${fmt.number(r.min)}–${fmt.value(r.max, unit)}`;
   if (r.max !== undefined) return t('atMost', { max: fmt.value(r.max, unit) });
   if (r.min !== undefined) return t('atLeast', { min: fmt.value(r.min, unit) });

@@ -1,4 +1,4 @@
-import type { ReadingsResponse, SeriesRecord, SiteRecord } from '@lumbung/schemas';
+import type { AllowedRange, ReadingsResponse, SeriesRecord, SiteRecord } from '@lumbung/schemas';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, qs, toApiError } from '../api.ts';
 import { bucketing, type ChartPlan, planFor, RANGE_KEYS, RANGES, type RangeKey, windowOf } from '../chart/ranges.ts';
@@ -7,7 +7,7 @@ import type { ChartHandle } from '../chart/uplot-chart.ts';
 import { useUi, useVillage } from '../context.ts';
 import { HEALTH_METRICS, metricLabel } from '../metrics.ts';
 import { href } from '../route.ts';
-import { type Limits, limitsOf, siteStatus } from '../status.ts';
+import { limitsOf, siteStatus } from '../status.ts';
 import { ErrorBox, Loading, StatusDot } from '../ui.tsx';
 import type { VillageData } from '../village.ts';
 import { SiteDetails } from './overview.tsx';
@@ -219,7 +219,7 @@ interface ChartProps {
   columns: Columns;
   plan: ChartPlan;
   unit: string;
-  limits: Limits | undefined;
+  limits: AllowedRange | undefined;
   range: RangeKey;
 }
 
