@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type {
   ApiToken as ApiTokenRow,
   AuditEvent as AuditEventRow,
@@ -36,6 +35,7 @@ import {
   type UserRecord,
 } from './accounts.ts';
 import { RegistryError } from './port.ts';
+import { compare, nullableNum, translate as translateError, valid } from './prisma-common.ts';
 
 /**
  * The accounts port on Prisma, sharing the registry's client (`PrismaRegistry.accounts`). Everything that
@@ -523,7 +523,6 @@ const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString(
 const auditId = (at: number): string => `aud_${at.toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
 
 const num = (v: bigint): number => Number(v);
-const nullableNum = (v: bigint | null): number | null => (v === null ? null : Number(v));
 const nullableBig = (v: number | null): bigint | null => (v === null ? null : BigInt(v));
 
 const userRecord = (r: UserRow): UserRecord => ({
@@ -620,14 +619,6 @@ const provisioningRecord = (r: ProvisioningCodeRow): ProvisioningCodeRecord => (
   createdBy: r.createdBy,
 });
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function valid<S extends z.ZodType>(schema: S, v: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new RegistryError('invalid', `invalid ${what}: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
-
 function epochMs(ms: number, what: string): bigint {
   if (!Number.isSafeInteger(ms) || ms < 0)
     throw new RegistryError('invalid', `${what}: time must be whole epoch milliseconds`);
@@ -643,21 +634,5 @@ function limit(n: number): number {
 const usernameOrPhone = (username: string, phone: string | null | undefined): string =>
   phone ? `username ${username} or phone ${phone} is taken` : `username ${username} is taken`;
 
-const prismaCode = (err: unknown): unknown =>
-  typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
-
-/** Prisma's errors as the port's: a unique value taken, a row referred to missing, a row to change missing. */
-function translate(what: string, conflict: string, missing = `${what} refers to something that does not exist`) {
-  return (err: unknown): never => {
-    switch (prismaCode(err)) {
-      case 'P2002':
-        throw new RegistryError('conflict', conflict);
-      case 'P2003':
-        throw new RegistryError('not_found', missing);
-      case 'P2025':
-        throw new RegistryError('not_found', `no ${what}`);
-      default:
-        throw err;
-    }
-  };
-}
+const translate = (what: string, conflict: string, missing = `${what} refers to something that does not exist`) =>
+  translateError(what, conflict, missing);

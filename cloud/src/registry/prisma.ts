@@ -18,7 +18,6 @@ import {
   VillageRecord,
 } from '@lumbung/schemas';
 import { join, raw, sqltag as sql } from '@prisma/client/runtime/client';
-import { z } from 'zod';
 import type {
   Alert as AlertRow,
   Device as DeviceRow,
@@ -32,6 +31,7 @@ import { type DatabaseTarget, databaseTarget } from './database.ts';
 import { migrateTarget } from './migrate.ts';
 import { type Registry, RegistryError } from './port.ts';
 import { PrismaAccounts } from './prisma-accounts.ts';
+import { compare, nullableNum, prismaCode, translate as translateError, valid } from './prisma-common.ts';
 
 /**
  * The registry on Prisma, for SQLite and PostgreSQL alike: both generated clients come from schemas with
@@ -600,22 +600,15 @@ const alertRecord = (r: AlertRow): AlertRecord => ({
   value: r.value,
   message: { id: r.messageId, en: r.messageEn },
   raisedAt: Number(r.raisedAt),
-  clearedAt: r.clearedAt === null ? null : Number(r.clearedAt),
+  clearedAt: nullableNum(r.clearedAt),
   status: r.status as AlertStatus,
-  acknowledgedAt: r.acknowledgedAt === null ? null : Number(r.acknowledgedAt),
+  acknowledgedAt: nullableNum(r.acknowledgedAt),
   acknowledgedBy: r.acknowledgedBy,
-  resolvedAt: r.resolvedAt === null ? null : Number(r.resolvedAt),
+  resolvedAt: nullableNum(r.resolvedAt),
   resolvedBy: r.resolvedBy,
 });
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byId = <T extends { id: string }>(rows: T[]): T[] => rows.sort((a, b) => compare(a.id, b.id));
-
-function valid<T>(schema: z.ZodType<T>, v: unknown, what: string): T {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new RegistryError('invalid', `invalid ${what}: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
 
 function validHash(hash: string, what: string): string {
   if (!/^sha256:[0-9a-f]{64}$/.test(hash))
@@ -628,22 +621,6 @@ function epochMs(ms: number, what: string): bigint {
   return BigInt(ms);
 }
 
-const prismaCode = (err: unknown): unknown =>
-  typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
-
-/**
- * The checks before each write give the usual errors their messages; this covers a concurrent change
- * between check and write (a site or village removed, an id taken).
- */
-function translate(what: string): (err: unknown) => never {
-  return (err) => {
-    switch (prismaCode(err)) {
-      case 'P2002':
-        throw new RegistryError('conflict', `${what} already exists`);
-      case 'P2003':
-        throw new RegistryError('not_found', `${what} refers to a village or site that does not exist`);
-      default:
-        throw err;
-    }
-  };
-}
+/** The registry's wording for Prisma's errors (prisma-common.ts `translate`). */
+const translate = (what: string) =>
+  translateError(what, `${what} already exists`, `${what} refers to a village or site that does not exist`);
