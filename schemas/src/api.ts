@@ -273,6 +273,12 @@ export type ApiError = z.infer<typeof ApiError>;
 export const StreamReadings = z.object({ readings: z.array(LatestReading) });
 export type StreamReadings = z.infer<typeof StreamReadings>;
 
+/** A phone number in E.164: "+", country code, number; up to 15 digits (+6281234567890). */
+export const PhoneNumber = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890');
+
+/** A username as stored: 2–64 of a-z 0-9 . _ - (sign-in and new users accept any case; it is stored lowercase). */
+export const Username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'a username is 2–64 of a-z 0-9 . _ -');
+
 /** `POST /api/v1/auth/login`. */
 export const LoginRequest = z.object({
   username: z.string().min(1).max(64),
@@ -283,7 +289,7 @@ export const LoginRequest = z.object({
 export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(200) });
 
 export const OtpRequest = z.object({
-  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890'),
+  phone: PhoneNumber,
 });
 export const OtpVerify = OtpRequest.extend({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 
@@ -397,12 +403,12 @@ export const VillageUser = z.object({
 export type VillageUser = z.infer<typeof VillageUser>;
 
 export const NewVillageUser = z.object({
-  username: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/, 'a username is 2–64 of a-z 0-9 . _ -'),
-  displayName: z.string().trim().min(1).max(200),
-  phone: z
+  username: z
     .string()
-    .regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890')
-    .optional(),
+    .transform((u) => u.toLowerCase())
+    .pipe(Username),
+  displayName: z.string().trim().min(1).max(200),
+  phone: PhoneNumber.optional(),
   roles: z.array(VillageRoleInput).min(1).max(6),
 });
 
