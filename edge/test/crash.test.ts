@@ -2,13 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectDevice, endClient, makeProvisioning, publish, tempDir, upTopic } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, connectDevice, endClient, makeProvisioning, publish, tempDir, upTopic } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 function startChild(provisioningFile: string, dataDir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(

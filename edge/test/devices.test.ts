@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  cleanupAfterEach,
   connectDevice,
   endClient,
   makeProvisioning,
@@ -14,10 +15,7 @@ import {
   waitFor,
 } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function startEdge(n = 3) {
   const t = tempDir();

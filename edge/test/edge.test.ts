@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { freePort, loadConfig } from '@lumbung/runtime';
 import type { Alert } from '@lumbung/schemas';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { edgeOptionsFromConfig, edgeSettings } from '../src/index.ts';
 import {
+  cleanupAfterEach,
   connectDevice,
   EDGE_ID,
   endClient,
@@ -18,10 +19,7 @@ import {
   waitFor,
 } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 describe('disk budget', () => {
   it('drops the oldest readings when the queue is full, with a counter, an event and a system alert', async () => {

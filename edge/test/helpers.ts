@@ -14,10 +14,20 @@ import {
 } from '@lumbung/schemas';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach } from 'vitest';
 import { Edge, type EdgeOptions } from '../src/index.ts';
 
 export const VILLAGE = 'desa-sukamaju';
 export const EDGE_ID = 'box-1';
+
+/** Work to undo after each test of the calling file (close, stop, remove), run newest first. */
+export function cleanupAfterEach(): (() => unknown)[] {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'lumbung-edge-'));

@@ -1,10 +1,11 @@
 import { EventBus, freePort } from '@lumbung/runtime';
 import { type DevicePresenceBatch, deviceTopic, MAX_PRESENCE_DEVICES } from '@lumbung/schemas';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EdgeEvents } from '../src/index.ts';
 import { PresenceForwarder } from '../src/presence.ts';
 import {
+  cleanupAfterEach,
   connectDevice,
   endClient,
   FakeGateway,
@@ -17,10 +18,7 @@ import {
 } from './helpers.ts';
 
 const SECRET = 'edge-secret';
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(n: number, o: { gatewayPort?: number; presenceDelayMs?: number } = {}) {
   const gw = new FakeGateway(SECRET, o.gatewayPort ?? 0);

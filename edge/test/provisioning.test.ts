@@ -4,17 +4,23 @@ import { ConfigError, loadConfig } from '@lumbung/runtime';
 import { basicAuth, StandInCloud } from '@lumbung/runtime/testing';
 import type { EdgeProvisioning } from '@lumbung/schemas';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Edge, type EdgeOptions, edgeOptionsFromConfig, edgeSettings } from '../src/index.ts';
-import { connectDevice, EDGE_ID, endClient, makeProvisioning, tempDir, VILLAGE, waitFor } from './helpers.ts';
+import {
+  cleanupAfterEach,
+  connectDevice,
+  EDGE_ID,
+  endClient,
+  makeProvisioning,
+  tempDir,
+  VILLAGE,
+  waitFor,
+} from './helpers.ts';
 
 const ROUTE = '/api/v1/provisioning/edge';
 const EDGE_SECRET = 'edge-secret-for-the-cloud';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function standInCloud(p: EdgeProvisioning): Promise<StandInCloud> {
   const cloud = new StandInCloud();

@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEdgeDb } from '../src/db.ts';
 import { type QueuedMessage, ReadingQueue } from '../src/queue.ts';
-import { tempDir } from './helpers.ts';
+import { cleanupAfterEach, tempDir } from './helpers.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
-});
+const cleanups = cleanupAfterEach();
 
 function open(dir: string, batchMax = 10) {
   const { db, epoch } = openEdgeDb(dir, 'normal');

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { makeTestCertificates, opensslAvailable } from '@lumbung/runtime/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  cleanupAfterEach,
   connectDevice,
   endClient,
   FakeGateway,
@@ -13,10 +14,7 @@ import {
   waitFor,
 } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 describe('uplink over TLS', () => {
   it.skipIf(!opensslAvailable)(

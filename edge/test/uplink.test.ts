@@ -1,8 +1,9 @@
 import { freePort } from '@lumbung/runtime';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Edge } from '../src/index.ts';
 import {
+  cleanupAfterEach,
   connectDevice,
   endClient,
   FakeGateway,
@@ -14,10 +15,7 @@ import {
   waitFor,
 } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const SECRET = 'edge-secret';
 
