@@ -1,8 +1,9 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type Registry, seedFromScenario } from '@lumbung/cloud';
 import { provisionScenario } from '@lumbung/firmware-sim';
 import { generateSecret, hashSecret } from '@lumbung/runtime';
-import type { EdgeProvisioning, GatewayProvisioning, Scenario } from '@lumbung/schemas';
+import type { Scenario } from '@lumbung/schemas';
 import { z } from 'zod';
 
 const CredentialsFile = z.object({
@@ -17,8 +18,6 @@ export interface DemoCredentials {
   /** The token the demo's gateway presents to the cloud for its provisioning. */
   gatewayToken: string;
   deviceSecrets: Record<string, string>;
-  edge: EdgeProvisioning;
-  gateway: GatewayProvisioning;
   file: string;
 }
 
@@ -36,7 +35,7 @@ export async function demoCredentials(dataDir: string, scenario: Scenario): Prom
   const edgeId = existing?.edge.edgeId ?? `box-${scenario.village.id}`.slice(0, 64);
   const edgeSecret = existing?.edge.secret ?? generateSecret();
   const gatewayToken = existing?.gatewayToken ?? generateSecret();
-  const { secrets, provisioning } = provisionScenario(scenario, { edgeId, secrets: existing?.devices });
+  const { secrets } = provisionScenario(scenario, { edgeId, secrets: existing?.devices });
   await writeFile(
     file,
     `${JSON.stringify({ edge: { edgeId, secret: edgeSecret }, gatewayToken, devices: secrets }, null, 2)}\n`,
@@ -50,10 +49,16 @@ export async function demoCredentials(dataDir: string, scenario: Scenario): Prom
     edgeSecret,
     gatewayToken,
     deviceSecrets: secrets,
-    edge: provisioning,
-    gateway: {
-      edges: [{ edgeId, villageId: scenario.village.id, secretHash: hashSecret(edgeSecret), revoked: false }],
-    },
     file,
   };
+}
+
+/** Registers the scenario's village, sites, devices and box with the hashes of these credentials (idempotent). */
+export function registerWithCredentials(registry: Registry, scenario: Scenario, creds: DemoCredentials): Promise<void> {
+  return seedFromScenario(registry, scenario, {
+    edgeId: creds.edgeId,
+    edgeName: `Kotak desa ${scenario.village.name}`,
+    edgeSecretHash: hashSecret(creds.edgeSecret),
+    deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
+  });
 }

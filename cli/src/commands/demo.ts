@@ -14,7 +14,7 @@ import { createLogger, generateSecret, hashSecret, loadConfig } from '@lumbung/r
 import { openStore } from '@lumbung/store';
 import { parse } from '../args.ts';
 import { cloudSide } from '../cloud-side.ts';
-import { demoCredentials } from '../demo-credentials.ts';
+import { demoCredentials, registerWithCredentials } from '../demo-credentials.ts';
 import { ensureDemoUsers } from '../demo-users.ts';
 import { resolvePort } from '../ports.ts';
 import { progressBar } from '../progress.ts';
@@ -75,12 +75,7 @@ export async function demo(argv: string[]): Promise<number> {
   // start, with the hashes of the secrets in credentials.json, before the gateway and the edge ask for them.
   const seed = {
     start: async () => {
-      await seedFromScenario(registry, scenario, {
-        edgeId: creds.edgeId,
-        edgeName: `Kotak desa ${scenario.village.name}`,
-        edgeSecretHash: hashSecret(creds.edgeSecret),
-        deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
-      });
+      await registerWithCredentials(registry, scenario, creds);
       // A second village, registered only (no devices report there), to show that villages are kept apart.
       // Its secrets are random and kept nowhere: nothing can connect as its box or devices.
       await seedFromScenario(registry, second, {

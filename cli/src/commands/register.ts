@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { cloudSettings, hashPassword, openRegistry, seedFromScenario } from '@lumbung/cloud';
+import { cloudSettings, hashPassword, openRegistry } from '@lumbung/cloud';
 import { DEMO_SCENARIO_PATH, loadScenario } from '@lumbung/firmware-sim';
-import { generateSecret, hashSecret, loadConfig } from '@lumbung/runtime';
+import { generateSecret, loadConfig } from '@lumbung/runtime';
 import { parse } from '../args.ts';
-import { demoCredentials } from '../demo-credentials.ts';
+import { demoCredentials, registerWithCredentials } from '../demo-credentials.ts';
 import { cliSettings } from '../settings.ts';
 
 const USAGE = `lumbung register [--scenario FILE]
@@ -27,12 +27,7 @@ export async function register(argv: string[]): Promise<number> {
   await registry.start();
   let adminLine = '';
   try {
-    await seedFromScenario(registry, scenario, {
-      edgeId: creds.edgeId,
-      edgeName: `Kotak desa ${scenario.village.name}`,
-      edgeSecretHash: hashSecret(creds.edgeSecret),
-      deviceSecretHashes: Object.fromEntries(Object.entries(creds.deviceSecrets).map(([k, v]) => [k, hashSecret(v)])),
-    });
+    await registerWithCredentials(registry, scenario, creds);
     if ((await registry.accounts.listUsers()).length === 0) {
       const password = process.env.LUMBUNG_ADMIN_PASSWORD || generateSecret().slice(0, 20);
       const now = Date.now();
