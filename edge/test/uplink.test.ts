@@ -19,7 +19,7 @@ const cleanups = cleanupAfterEach();
 
 const SECRET = 'edge-secret';
 
-async function setup(opts: { gatewayPort?: number; batchMaxReadings?: number; hold?: boolean; dir?: string } = {}) {
+async function setup(opts: { gatewayPort?: number; hold?: boolean } = {}) {
   const gw = new FakeGateway(SECRET, opts.gatewayPort ?? 0);
   gw.hold = opts.hold ?? false;
   await gw.start();
