@@ -158,14 +158,17 @@ export class PrismaAccounts implements Accounts {
     const villages = await db.village.findMany({ where: { id: { in: villageIds } }, select: { id: true } });
     const missingVillage = villageIds.find((v) => !villages.some((row) => row.id === v));
     if (missingVillage) throw new RegistryError('not_found', `no village ${missingVillage}`);
-    for (const m of wanted) {
-      if (m.siteIds.length === 0 || m.villageId === null) continue;
-      const found = await db.site.findMany({
-        where: { villageId: m.villageId, id: { in: m.siteIds } },
-        select: { id: true },
-      });
-      const missingSite = m.siteIds.find((s) => !found.some((row) => row.id === s));
-      if (missingSite) throw new RegistryError('not_found', `no site ${missingSite} in village ${m.villageId}`);
+    // Every farmer's plots in one query, not one per membership.
+    const plots = wanted.flatMap((m) =>
+      m.villageId === null || m.siteIds.length === 0 ? [] : [{ villageId: m.villageId, id: { in: m.siteIds } }],
+    );
+    if (plots.length > 0) {
+      const found = await db.site.findMany({ where: { OR: plots }, select: { villageId: true, id: true } });
+      const have = new Set(found.map((row) => `${row.villageId}\u0000${row.id}`));
+      for (const m of wanted)
+        for (const s of m.siteIds)
+          if (!have.has(`${m.villageId}\u0000${s}`))
+            throw new RegistryError('not_found', `no site ${s} in village ${m.villageId}`);
     }
     const before = new Map((await db.membership.findMany({ where: { userId } })).map((r) => [key(r), r]));
     const data = wanted.map((m) => {
