@@ -262,11 +262,12 @@ export const SessionRecord = z.object({
 });
 export type SessionRecord = z.infer<typeof SessionRecord>;
 
-export const NewSession = z.object({
-  userId: Id,
-  refreshTokenHash: Sha256Hash,
-  createdAt: EpochMs,
-  expiresAt: EpochMs,
+export const NewSession = SessionRecord.pick({
+  userId: true,
+  refreshTokenHash: true,
+  createdAt: true,
+  expiresAt: true,
+}).extend({
   ip: Ip.nullish(),
   /** Cut to 512 characters. */
   userAgent: z
@@ -308,15 +309,17 @@ export const OtpRecord = z.object({
 });
 export type OtpRecord = z.infer<typeof OtpRecord>;
 
-export const NewOtp = z.object({ phone: Phone, codeHash: Sha256Hash, createdAt: EpochMs, expiresAt: EpochMs });
+export const NewOtp = OtpRecord.pick({ phone: true, codeHash: true, createdAt: true, expiresAt: true });
 export type NewOtp = z.input<typeof NewOtp>;
+
+const Subject = z.string().max(200);
 
 export const NotificationRecord = z.object({
   id: Id,
   channel: NotificationChannel,
   /** A phone number for sms and whatsapp; anything for log. */
   recipient: z.string().min(1).max(200),
-  subject: z.string().max(200).nullable(),
+  subject: Subject.nullable(),
   body: z.string().max(10_000),
   createdAt: EpochMs,
   sentAt: EpochMs.nullable(),
@@ -324,12 +327,13 @@ export const NotificationRecord = z.object({
 });
 export type NotificationRecord = z.infer<typeof NotificationRecord>;
 
-export const NewNotification = z.object({
-  channel: NotificationChannel,
-  recipient: z.string().min(1).max(200),
-  subject: z.string().max(200).nullish(),
-  body: z.string().max(10_000),
-  createdAt: EpochMs,
+export const NewNotification = NotificationRecord.pick({
+  channel: true,
+  recipient: true,
+  body: true,
+  createdAt: true,
+}).extend({
+  subject: Subject.nullish(),
 });
 export type NewNotification = z.input<typeof NewNotification>;
 
