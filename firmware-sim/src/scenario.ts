@@ -122,21 +122,18 @@ export async function loadScenario(
   return parseScenario(raw, source, families);
 }
 
+// Resolved through the package, not import.meta.url, so they also hold inside the CLI's bundle.
+const shipped = (file: string): URL =>
+  pathToFileURL(
+    path.join(
+      path.dirname(createRequire(import.meta.url).resolve('@lumbung/firmware-sim/package.json')),
+      'scenarios',
+      file,
+    ),
+  );
+
 /** The demo scenario shipped with the simulator: Kelurahan Taman, Kota Madiun. */
-// Resolved through the package, not import.meta.url, so it also holds inside the CLI's bundle.
-export const DEMO_SCENARIO_PATH = pathToFileURL(
-  path.join(
-    path.dirname(createRequire(import.meta.url).resolve('@lumbung/firmware-sim/package.json')),
-    'scenarios',
-    'kelurahan-taman.json',
-  ),
-);
+export const DEMO_SCENARIO_PATH = shipped('kelurahan-taman.json');
 
 /** A second, smaller village (Desa Sukamaju, WITA) the demo registers to show that villages are kept apart. */
-export const SECOND_DEMO_SCENARIO_PATH = pathToFileURL(
-  path.join(
-    path.dirname(createRequire(import.meta.url).resolve('@lumbung/firmware-sim/package.json')),
-    'scenarios',
-    'desa-sukamaju.json',
-  ),
-);
+export const SECOND_DEMO_SCENARIO_PATH = shipped('desa-sukamaju.json');
