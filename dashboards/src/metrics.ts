@@ -8,13 +8,18 @@ export const HEALTH_METRICS = new Set(['battery', 'rssi']);
 export const metricLabel = (metrics: Map<string, MetricDefinition>, name: string, lang: Lang): string =>
   metrics.get(name)?.label[lang] ?? name;
 
-/** Readings in the catalogue's order (temperature before humidity, as the catalogue lists them), health ones left out. */
-export function siteReadings(readings: LatestReading[], metrics: Map<string, MetricDefinition>): LatestReading[] {
+/** A metric's place in the catalogue (temperature before humidity, as it lists them); unknown ones after the rest. */
+export function catalogueRank(metrics: Map<string, MetricDefinition>): (metric: string) => number {
   const order = [...metrics.keys()];
-  const rank = (m: string) => {
+  return (m) => {
     const i = order.indexOf(m);
     return i < 0 ? order.length : i;
   };
+}
+
+/** Readings in the catalogue's order, health ones left out. */
+export function siteReadings(readings: LatestReading[], metrics: Map<string, MetricDefinition>): LatestReading[] {
+  const rank = catalogueRank(metrics);
   return readings
     .filter((r) => !HEALTH_METRICS.has(r.metric))
     .sort(

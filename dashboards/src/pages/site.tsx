@@ -5,7 +5,7 @@ import { bucketing, type ChartPlan, planFor, RANGE_KEYS, RANGES, type RangeKey, 
 import { applyLive, type Columns, summarize, toColumns } from '../chart/series.ts';
 import type { ChartHandle } from '../chart/uplot-chart.ts';
 import { useUi, useVillage } from '../context.ts';
-import { HEALTH_METRICS, metricLabel } from '../metrics.ts';
+import { catalogueRank, HEALTH_METRICS, metricLabel } from '../metrics.ts';
 import { href } from '../route.ts';
 import { limitsOf, siteStatus } from '../status.ts';
 import { ErrorBox, Loading, StatusDot } from '../ui.tsx';
@@ -55,8 +55,7 @@ export function SitePage({ data, siteId }: { data: VillageData; siteId: string }
 
   if (!site) return <p>{t('notFound')}</p>;
   const parts = data.sites.filter((s) => s.parentId === site.id);
-  const order = [...data.metrics.keys()];
-  const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
+  const rank = catalogueRank(data.metrics);
   const sorted = series
     ? [...series].sort((a, b) => rank(a.metric) - rank(b.metric) || a.deviceId.localeCompare(b.deviceId))
     : [];
