@@ -1,5 +1,6 @@
 import type {
   AlertRecord,
+  AlertStatus,
   DeviceHealth,
   LatestReading,
   MetricDefinition,
@@ -15,7 +16,8 @@ export type LoadState = { status: 'idle' | 'loading' | 'ready' } | { status: 'er
 /** One series' key in the latest-readings map. */
 export const seriesKey = (deviceId: string, metric: string): string => `${deviceId}\u0000${metric}`;
 
-const ACTIVE = new Set(['open', 'acknowledged']);
+/** The alerts the village keeps (and the overview lists): the ones not resolved yet. */
+const ACTIVE: readonly AlertStatus[] = ['open', 'acknowledged'];
 /** First wait before reopening a refused or expired stream (the server's own `retry:` is 5 s), then doubling. */
 const STREAM_RETRY_MS = 1000;
 const STREAM_RETRY_MAX_MS = 60_000;
@@ -102,7 +104,7 @@ export class VillageData {
         this.api.get<VillageSummary>(v),
         this.api.get<SiteRecord[]>(`${v}/sites`),
         this.api.get<LatestReading[]>(`${v}/latest`),
-        this.api.get<AlertRecord[]>(`${v}/alerts${qs({ status: 'open,acknowledged' })}`),
+        this.api.get<AlertRecord[]>(`${v}/alerts${qs({ status: ACTIVE.join(',') })}`),
         // The catalogue only names metrics: without it the page still shows readings under their code names.
         this.api.get<MetricDefinition[]>('/metrics').catch(() => [] as MetricDefinition[]),
       ]);
@@ -203,7 +205,7 @@ export class VillageData {
 
   applyAlert(a: AlertRecord): void {
     const rest = this.alerts.filter((x) => x.id !== a.id);
-    this.alerts = ACTIVE.has(a.status) ? sortAlerts([a, ...rest]) : rest;
+    this.alerts = ACTIVE.includes(a.status) ? sortAlerts([a, ...rest]) : rest;
     this.#changed();
   }
 
