@@ -2,29 +2,8 @@ import { hashSecret } from '@lumbung/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseTarget } from '../src/registry/database.ts';
 import { openRegistry } from '../src/registry/index.ts';
-import { migrateTarget, openSqlite, pgClient, readMigrations } from '../src/registry/migrate.ts';
-import { type TestDatabase, testDatabases } from './databases.ts';
-
-/** Runs statements on the test database directly, outside the code under test. */
-async function exec(d: TestDatabase, statements: string[]): Promise<void> {
-  const target = databaseTarget(d.url, d.dataDir);
-  if (target.provider === 'sqlite') {
-    const db = openSqlite(target.file);
-    try {
-      for (const s of statements) db.prepare(s).run();
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = pgClient(target.connectionString, { schema: target.schema });
-  await client.connect();
-  try {
-    for (const s of statements) await client.query(s);
-  } finally {
-    await client.end();
-  }
-}
+import { migrateTarget, readMigrations } from '../src/registry/migrate.ts';
+import { sql, type TestDatabase, testDatabases } from './databases.ts';
 
 const T0 = Date.UTC(2026, 10, 1);
 const deviceHash = hashSecret('node-lama-secret');
@@ -55,7 +34,7 @@ for (const db of testDatabases()) {
       const all = await readMigrations(db.name);
       expect(all.map((m) => m.name).slice(0, 2)).toEqual(['0001_init', '0002_accounts']);
       expect(await migrateTarget(databaseTarget(d.url, d.dataDir), all.slice(0, 1))).toEqual(['0001_init']);
-      await exec(d, DATA_AT_0001);
+      for (const statement of DATA_AT_0001) await sql(d, statement);
 
       const registry = openRegistry(d);
       await registry.start();

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { redact } from '../src/registry/database.ts';
-import { pgClient } from '../src/registry/migrate.ts';
+import { databaseTarget, redact } from '../src/registry/database.ts';
+import { openSqlite, pgClient } from '../src/registry/migrate.ts';
 
 /**
  * The databases every registry test runs against: SQLite in a temp dir, and the PostgreSQL server of
@@ -110,4 +110,27 @@ const postgresql: TestDatabaseKind = {
 
 export function testDatabases(): TestDatabaseKind[] {
   return [sqlite, postgresql];
+}
+
+/** Runs one SQL statement on a test database directly, outside the code under test; rows of a query. */
+export async function sql<T = Record<string, unknown>>(d: TestDatabase, text: string): Promise<T[]> {
+  const target = databaseTarget(d.url, d.dataDir);
+  if (target.provider === 'sqlite') {
+    const db = openSqlite(target.file);
+    try {
+      const stmt = db.prepare(text);
+      if (stmt.reader) return stmt.all() as T[];
+      stmt.run();
+      return [];
+    } finally {
+      db.close();
+    }
+  }
+  const client = pgClient(target.connectionString, { schema: target.schema });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
 }

@@ -11,11 +11,10 @@ import {
   migrate,
   migrateTarget,
   migrationsDir,
-  openSqlite,
   pgClient,
   readMigrations,
 } from '../src/registry/migrate.ts';
-import { type TestDatabase, testDatabases } from './databases.ts';
+import { sql, type TestDatabase, testDatabases } from './databases.ts';
 
 const run = promisify(execFile);
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -30,29 +29,6 @@ interface Row {
   rolled_back_at: unknown;
   started_at: unknown;
   applied_steps_count: number | bigint;
-}
-
-/** Runs SQL on the test database directly, outside the code under test. */
-async function sql<T = Record<string, unknown>>(d: TestDatabase, text: string): Promise<T[]> {
-  const target = databaseTarget(d.url, d.dataDir);
-  if (target.provider === 'sqlite') {
-    const db = openSqlite(target.file);
-    try {
-      const stmt = db.prepare(text);
-      if (stmt.reader) return stmt.all() as T[];
-      stmt.run();
-      return [];
-    } finally {
-      db.close();
-    }
-  }
-  const client = pgClient(target.connectionString, { schema: target.schema });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 const tableExists = async (d: TestDatabase, table: string): Promise<boolean> => {
