@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import { hashSecret } from '@lumbung/runtime';
 import type { VillageRecord } from '@lumbung/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Accounts, type Registry, RegistryError, type UserRecord } from '../src/registry/index.ts';
-
-/** A database for the contract: `open()` gives a new, unstarted registry with its accounts. */
-export interface AccountsFixture {
-  open(): Registry & { readonly accounts: Accounts };
-  cleanup(): Promise<void>;
-}
+import type { Accounts, Registry, RegistryError, UserRecord } from '../src/registry/index.ts';
+import { expectError, type RegistryFixture } from './registry.contract.ts';
 
 /** What the auth service stores for a token: SHA-256 hex. */
 const h = (secret: string): string => createHash('sha256').update(secret).digest('hex');
@@ -20,10 +15,10 @@ const MIN = 60_000;
  * The contract of the `Accounts` port (cloud/src/registry/accounts.ts), run on every database. Tests
  * share one database and keep apart by their own usernames, phones, villages and hashes.
  */
-export function accountsContract(name: string, factory: () => Promise<AccountsFixture>): void {
+export function accountsContract(name: string, factory: () => Promise<RegistryFixture>): void {
   describe(`Accounts contract: ${name}`, () => {
-    let fx: AccountsFixture;
-    let r: Registry & { readonly accounts: Accounts };
+    let fx: RegistryFixture;
+    let r: Registry;
     let a: Accounts;
     let n = 0;
     /** Unique per test run and call: usernames, phones and hashes never collide across tests. */
@@ -40,16 +35,6 @@ export function accountsContract(name: string, factory: () => Promise<AccountsFi
       await r?.stop();
       await fx?.cleanup();
     });
-
-    const expectError = async (p: Promise<unknown>, kind: RegistryError['kind'], message?: RegExp) => {
-      const err = await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(RegistryError);
-      expect((err as RegistryError).kind).toBe(kind);
-      if (message) expect((err as RegistryError).message).toMatch(message);
-    };
 
     const newUser = (over: Partial<Parameters<Accounts['createUser']>[0]> = {}): Promise<UserRecord> =>
       a.createUser({ username: `u${uniq()}`, displayName: 'Bu Sari', createdAt: T0, ...over });
@@ -647,7 +632,7 @@ export function accountsContract(name: string, factory: () => Promise<AccountsFi
     describe('audit log', () => {
       it('stores an event exactly, details included', async () => {
         const v = await newVillage();
-        const e = await a.appendAudit({
+        const event = {
           at: T0,
           actorUserId: 'usr_1',
           actorLabel: 'admin',
@@ -658,20 +643,9 @@ export function accountsContract(name: string, factory: () => Promise<AccountsFi
           ip: '192.0.2.1',
           success: true,
           details: { from: ['farmer'], to: ['village_admin'], note: null, n: 2, nested: { ok: true } },
-        });
-        expect(e).toEqual({
-          id: expect.stringMatching(/^aud_[0-9a-f]{28}$/),
-          at: T0,
-          actorUserId: 'usr_1',
-          actorLabel: 'admin',
-          action: 'user.role_changed',
-          villageId: v.id,
-          targetType: 'user',
-          targetId: 'usr_2',
-          ip: '192.0.2.1',
-          success: true,
-          details: { from: ['farmer'], to: ['village_admin'], note: null, n: 2, nested: { ok: true } },
-        });
+        };
+        const e = await a.appendAudit(event);
+        expect(e).toEqual({ id: expect.stringMatching(/^aud_[0-9a-f]{28}$/), ...event });
         const bare = await a.appendAudit({ at: T0, actorLabel: 'system', action: 'auth.locked', success: false });
         expect(bare).toMatchObject({ actorUserId: null, villageId: null, targetType: null, ip: null, details: null });
         expect(await a.listAudit({ villageId: v.id, limit: 10 })).toEqual([e]);

@@ -41,16 +41,6 @@ export function registryContract(name: string, factory: () => Promise<RegistryFi
     const newVillage = async (over: Partial<VillageRecord> = {}): Promise<VillageRecord> =>
       r.upsertVillage({ ...village(`v${++n}-${Math.random().toString(36).slice(2, 8)}`), ...over });
 
-    const expectError = async (p: Promise<unknown>, kind: RegistryError['kind'], message?: RegExp) => {
-      const err = await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(RegistryError);
-      expect((err as RegistryError).kind).toBe(kind);
-      if (message) expect((err as RegistryError).message).toMatch(message);
-    };
-
     describe('lifecycle', () => {
       it('answers ping while started, and not after stop', async () => {
         expect(await r.ping()).toBe(true);
@@ -628,6 +618,17 @@ export function registryContract(name: string, factory: () => Promise<RegistryFi
       });
     });
   });
+}
+
+/** Fails unless `p` rejects with a `RegistryError` of that kind (and, if given, a message matching). */
+export async function expectError(p: Promise<unknown>, kind: RegistryError['kind'], message?: RegExp): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RegistryError);
+  expect((err as RegistryError).kind).toBe(kind);
+  if (message) expect((err as RegistryError).message).toMatch(message);
 }
 
 export function village(id: string): VillageRecord {
