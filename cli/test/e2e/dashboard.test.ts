@@ -193,7 +193,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
   it('shows the overview of Kelurahan Taman with its latest readings, in Bahasa Indonesia', async () => {
     const page = await phone(`#/v/${VILLAGE}`);
     await page.locator('main h1', { hasText: 'Kelurahan Taman' }).waitFor();
-    await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
+    await overviewReady(page);
     expect(await page.getAttribute('html', 'lang')).toBe('id');
     const egg = page.locator('[data-site-id="ruang-telur"]');
     await expect.poll(() => egg.locator('.readings dd').count(), POLL).toBeGreaterThanOrEqual(2);
@@ -429,7 +429,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
 
   it('shows a farmer their own plots and the weather, not the neighbours or the storage rooms', async () => {
     const page = await phone(`#/v/${VILLAGE}`, 'petani');
-    await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
+    await overviewReady(page);
     await page.locator('header .who').getByText('Pak Budi (petani) · Petani').waitFor();
     const main = page.locator('main');
     await main.getByRole('link', { name: 'Sawah A (padi)' }).waitFor();
@@ -443,7 +443,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
 
   it('shows packing-house staff the storage rooms, not the plots', async () => {
     const page = await phone(`#/v/${VILLAGE}`, 'kemasan');
-    await page.waitForFunction(`performance.getEntriesByName('lumbung:overview-ready').length === 1`);
+    await overviewReady(page);
     const main = page.locator('main');
     await main.locator('[data-site-id="ruang-telur"]').waitFor();
     expect(await main.locator('[data-site-id="ruang-kering"]').count()).toBe(1);
