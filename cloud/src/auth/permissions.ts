@@ -1,5 +1,4 @@
-import type { SiteKindName } from '@lumbung/schemas';
-import { ROLES, type Role } from '../registry/accounts.ts';
+import { ROLE_NAMES as ROLES, type RoleName as Role, type SiteKindName } from '@lumbung/schemas';
 
 /**
  * Who may do what, as data: the one source for the checks in the routes and for docs/permissions.md

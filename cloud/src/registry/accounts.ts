@@ -1,4 +1,5 @@
-import { ROLE_NAMES } from '@lumbung/schemas';
+// Usernames and phone numbers follow the API's rules: one definition, in @lumbung/schemas.
+import { PhoneNumber as Phone, ROLE_NAMES, Username } from '@lumbung/schemas';
 import { z } from 'zod';
 
 /**
@@ -172,9 +173,6 @@ export const AUDIT_ACTIONS = [
 const EpochMs = z.int().nonnegative();
 const Id = z.string().min(1).max(200);
 /** Lowercase letters, digits, ".", "_", "-"; 2 to 64 characters, starting with a letter or digit. */
-export const Username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'a username is 2–64 of a-z 0-9 . _ -');
-/** E.164: "+", country code, number; up to 15 digits. */
-export const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164, e.g. +6281234567890');
 /** SHA-256 hex of a high-entropy secret (the auth service's `tokenHash`, or runtime `hashSecret`). */
 export const Sha256Hash = z.string().regex(/^(sha256:)?[0-9a-f]{64}$/, 'a SHA-256 hash: 64 hex digits');
 const PasswordHash = z.string().min(1).max(1024);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PhoneNumber } from '@lumbung/schemas';
 import type {
   ApiToken as ApiTokenRow,
   AuditEvent as AuditEventRow,
@@ -25,7 +26,6 @@ import {
   NewUser,
   type NotificationRecord,
   type OtpRecord,
-  Phone,
   type ProvisioningCodeRecord,
   ROLES,
   type Role,
@@ -78,7 +78,7 @@ export class PrismaAccounts implements Accounts {
   }
 
   async getUserByPhone(phone: string): Promise<UserRecord | undefined> {
-    if (!Phone.safeParse(phone).success) return undefined;
+    if (!PhoneNumber.safeParse(phone).success) return undefined;
     const row = await this.client().user.findUnique({ where: { phone } });
     return row ? userRecord(row) : undefined;
   }
