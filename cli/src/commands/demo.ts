@@ -216,7 +216,8 @@ export async function demo(argv: string[]): Promise<number> {
             `  time-series store       ${store.name} ${storeUrl(cfg.tsdbUrl, dataDir)}`,
             `  device secrets          ${creds.file}`,
             backfillDays > 0 ? `  sending ${backfillDays} day(s) of history first` : '',
-            `  try: curl '${web}/api/v1/villages/${scenario.village.id}/readings?deviceId=${example.deviceId}&metric=${example.metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}&step=1h&agg=avg,min,max'`,
+            `  try: curl -s -X POST ${web}/api/v1/auth/login -H 'content-type: application/json' -d '{"username":"admin","password":"${cfg.demoPassword ? '$LUMBUNG_DEMO_PASSWORD' : (users.admin ?? '')}"}'`,
+            `       then, with its accessToken: curl -H 'authorization: Bearer TOKEN' '${web}/api/v1/villages/${scenario.village.id}/readings?deviceId=${example.deviceId}&metric=${example.metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}&step=1h&agg=avg,min,max'`,
             'Ctrl-C stops (queues flushed, stores closed).',
           ]
             .filter(Boolean)
