@@ -8,6 +8,7 @@ export * from './provisioning.ts';
 export * from './query.ts';
 export * from './roles.ts';
 export * from './scenario.ts';
+export * from './supply.ts';
 export * from './time.ts';
 export * from './topics.ts';
 export * from './uplink.ts';

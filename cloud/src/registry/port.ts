@@ -11,6 +11,7 @@ import type {
   VillageRecord,
 } from '@lumbung/schemas';
 import type { Accounts } from './accounts.ts';
+import type { SupplyStore } from './supply.ts';
 
 /**
  * The registry: villages, their sites, devices and village boxes (edges), the credentials the gateway
@@ -25,6 +26,8 @@ export interface Registry {
   readonly provider: 'sqlite' | 'postgresql';
   /** Users, roles, sessions, tokens, the audit log (accounts.ts), on the same database. */
   readonly accounts: Accounts;
+  /** Products, cooperatives, producers, lots, stock, orders, inspections, shipments (supply.ts). */
+  readonly supply: SupplyStore;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A cheap round trip to the database, for /health. */

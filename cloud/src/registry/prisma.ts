@@ -31,6 +31,8 @@ import { type DatabaseTarget, databaseTarget } from './database.ts';
 import { migrateTarget } from './migrate.ts';
 import { type Registry, RegistryError } from './port.ts';
 import { PrismaAccounts } from './prisma-accounts.ts';
+import { PrismaSupply } from './prisma-supply.ts';
+import type { SupplyStore } from './supply.ts';
 import { compare, nullableNum, prismaCode, translate as translateError, valid } from './prisma-common.ts';
 
 /**
@@ -41,11 +43,14 @@ export class PrismaRegistry implements Registry {
   readonly provider: DatabaseTarget['provider'];
   /** Users, sessions, audit log and the rest of accounts, on the same client (usable between start and stop). */
   readonly accounts: Accounts;
+  /** Products, lots, stock, orders, inspections and shipments (supply.ts), on the same client. */
+  readonly supply: SupplyStore;
   #db: PrismaClient | undefined;
 
   constructor(private readonly target: DatabaseTarget) {
     this.provider = target.provider;
     this.accounts = new PrismaAccounts(() => this.#client);
+    this.supply = new PrismaSupply(() => this.#client);
   }
 
   /** Migrates, then connects. */
