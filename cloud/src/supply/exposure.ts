@@ -1,0 +1,320 @@
+// What a lot went through while it was stored: for each stay in a room, the temperature and humidity the
+// room's sensors recorded, against the product's storage spec. Each reading stands for the time until the
+// next one, but for at most `maxGapMs`: a sensor that went quiet says nothing about the hours after.
+// Definitions and the inspection policy: docs/supply-chain-calculations.md.
+import { createMktAccumulator, type MktAccumulator } from './mkt.ts';
+
+export interface Point {
+  ts: number;
+  value: number;
+}
+
+/** A room's readings, each series sorted by `ts` (epoch ms). Gaps are allowed. */
+export interface RoomReadings {
+  temperature: readonly Point[];
+  humidity: readonly Point[];
+}
+
+/** Storage conditions of the product (°C, % RH); a missing limit is not checked. Limits are inside. */
+export interface StorageSpec {
+  temperatureMin?: number;
+  temperatureMax?: number;
+  humidityMin?: number;
+  humidityMax?: number;
+}
+
+/** The lot was in `roomId` during [from, to) (epoch ms); `to` = now for the room it is in. */
+export interface Stay {
+  roomId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * When a lot's exposure is serious enough that someone should look at the product before it is sold.
+ * These are Lumbung's policy, not numbers from a standard: good storage practice (WHO TRS 961 Annex 9)
+ * asks that every excursion be recorded and assessed, and leaves the limits to the product's stability
+ * data, which a village producer does not have. Each limit is exceeded strictly (exactly 2 h is fine).
+ */
+export interface ExposurePolicy {
+  /** Cumulative time with the temperature outside the spec. */
+  temperatureOutsideMaxMs: number;
+  /** One uninterrupted excursion of temperature outside the spec. */
+  temperatureExcursionMaxMs: number;
+  /** Flag when the mean kinetic temperature is above the spec's maximum. */
+  mktAboveMax: boolean;
+  /** Cumulative time with the humidity outside the spec. */
+  humidityOutsideMaxMs: number;
+  /** Time without readings of a metric the spec limits: unknown exposure. */
+  noDataMaxMs: number;
+}
+
+const HOUR = 3_600_000;
+
+export const EXPOSURE_POLICY: Readonly<ExposurePolicy> = Object.freeze({
+  // A working day's worth of small excursions (a door left open, a power cut) adds up to about this.
+  temperatureOutsideMaxMs: 2 * HOUR,
+  // Long enough for a product to warm through, unlike a brief spike at the sensor.
+  temperatureExcursionMaxMs: 1 * HOUR,
+  // MKT above the labelled maximum means the product aged as if stored too warm the whole time (USP <1079.2>).
+  mktAboveMax: true,
+  // Dry goods take up moisture over hours, not minutes (kerupuk, rice, coffee above ~65-70 % RH).
+  humidityOutsideMaxMs: 6 * HOUR,
+  // A full day unmonitored is a day nobody can vouch for.
+  noDataMaxMs: 24 * HOUR,
+});
+
+export type ExposureReason =
+  | 'temperature_outside_total'
+  | 'temperature_excursion_long'
+  | 'temperature_mkt_above_max'
+  | 'humidity_outside_total'
+  | 'temperature_no_data'
+  | 'humidity_no_data';
+
+/** Text for each reason: Bahasa Indonesia first, English second. */
+export const EXPOSURE_REASON_TEXT: Readonly<Record<ExposureReason, { id: string; en: string }>> = {
+  temperature_outside_total: {
+    id: 'Suhu di luar batas simpan terlalu lama (total)',
+    en: 'Temperature outside the storage range for too long in total',
+  },
+  temperature_excursion_long: {
+    id: 'Satu kali penyimpangan suhu berlangsung terlalu lama',
+    en: 'A single temperature excursion lasted too long',
+  },
+  temperature_mkt_above_max: {
+    id: 'Suhu kinetik rata-rata (MKT) di atas suhu simpan maksimum',
+    en: 'Mean kinetic temperature above the maximum storage temperature',
+  },
+  humidity_outside_total: {
+    id: 'Kelembapan di luar batas simpan terlalu lama (total)',
+    en: 'Humidity outside the storage range for too long in total',
+  },
+  temperature_no_data: { id: 'Suhu tidak terpantau terlalu lama', en: 'Temperature not monitored for too long' },
+  humidity_no_data: { id: 'Kelembapan tidak terpantau terlalu lama', en: 'Humidity not monitored for too long' },
+};
+
+export interface MetricExposure {
+  /** Lowest and highest reading that stood for part of the window; null without data. */
+  min: number | null;
+  max: number | null;
+  /** Time-weighted mean over the time with data; null without data. */
+  mean: number | null;
+  /** Time with a reading outside the spec's range. */
+  outsideMs: number;
+  /** Runs of consecutive readings outside the range; a run ends at the first reading back inside. */
+  excursions: number;
+  /** Time outside the range during the longest run (gaps without data inside a run are not counted). */
+  longestExcursionMs: number;
+  /** Time of the window no reading stood for. */
+  noDataMs: number;
+  /** Readings that stood for part of the window (the one before the window's start may be among them). */
+  samples: number;
+}
+
+export interface TemperatureExposure extends MetricExposure {
+  /** Mean kinetic temperature over the time with data (USP <1079.2>, ΔH/R = 10,000 K); null without data. */
+  mkt: number | null;
+}
+
+export interface ExposureSummary {
+  from: number;
+  to: number;
+  durationMs: number;
+  temperature: TemperatureExposure;
+  humidity: MetricExposure;
+  /** Someone should inspect the product (see `EXPOSURE_POLICY`). */
+  inspect: boolean;
+  reasons: ExposureReason[];
+}
+
+export interface StayExposure extends ExposureSummary {
+  roomId: string;
+}
+
+export interface LotExposure {
+  /** The stays in time order. */
+  stays: StayExposure[];
+  /**
+   * All stays together: sums of times, min/max/means/MKT over all readings. An excursion that runs on from
+   * one stay into the next counts once here (and once in each stay).
+   */
+  total: ExposureSummary;
+}
+
+export interface LotExposureInput {
+  stays: readonly Stay[];
+  /** Readings by roomId; a room without an entry has no data. */
+  readings: ReadonlyMap<string, RoomReadings> | Readonly<Record<string, RoomReadings>>;
+  spec: StorageSpec;
+  /** The longest time one reading may stand for (e.g. 3 × the sensor's interval). */
+  maxGapMs: number;
+  policy?: ExposurePolicy;
+}
+
+// One metric over one window, fed reading by reading: only numbers, so a 90-day series at 1-minute
+// resolution (129,600 readings) costs no allocation per reading.
+class MetricAccumulator {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  weighted = 0;
+  coveredMs = 0;
+  outsideMs = 0;
+  excursions = 0;
+  longestMs = 0;
+  samples = 0;
+  noDataMs = 0;
+  #inRun = false;
+  #runMs = 0;
+
+  constructor(
+    readonly low: number,
+    readonly high: number,
+    readonly mkt: MktAccumulator | null,
+  ) {}
+
+  add(value: number, ms: number): void {
+    this.samples++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.weighted += value * ms;
+    this.coveredMs += ms;
+    this.mkt?.add(value, ms);
+    if (value < this.low || value > this.high) {
+      this.outsideMs += ms;
+      if (!this.#inRun) {
+        this.#inRun = true;
+        this.excursions++;
+        this.#runMs = 0;
+      }
+      this.#runMs += ms;
+      if (this.#runMs > this.longestMs) this.longestMs = this.#runMs;
+    } else {
+      this.#inRun = false;
+    }
+  }
+
+  result(): MetricExposure {
+    const any = this.coveredMs > 0;
+    return {
+      min: any ? this.min : null,
+      max: any ? this.max : null,
+      mean: any ? this.weighted / this.coveredMs : null,
+      outsideMs: this.outsideMs,
+      excursions: this.excursions,
+      longestExcursionMs: this.longestMs,
+      noDataMs: this.noDataMs,
+      samples: this.samples,
+    };
+  }
+}
+
+// Feeds the readings that stand for part of [from, to) to both accumulators, each for the part of its time
+// inside the window; returns the time no reading stood for. One binary search, then one pass.
+function scan(
+  points: readonly Point[],
+  from: number,
+  to: number,
+  maxGapMs: number,
+  stay: MetricAccumulator,
+  total: MetricAccumulator,
+): number {
+  const n = points.length;
+  let covered = 0;
+  // The last reading at or before `from` may still stand for the start of the window.
+  let lo = 0;
+  let hi = n - 1;
+  let i = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.ts <= from) {
+      i = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (; i < n; i++) {
+    const p = points[i]!;
+    if (p.ts >= to) break;
+    const next = i + 1 < n ? points[i + 1]!.ts : Number.POSITIVE_INFINITY;
+    const end = Math.min(next, p.ts + maxGapMs, to);
+    const ms = end - Math.max(p.ts, from);
+    if (ms > 0 && Number.isFinite(p.value)) {
+      stay.add(p.value, ms);
+      total.add(p.value, ms);
+      covered += ms;
+    }
+  }
+  return to - from - covered;
+}
+
+/** Temperature and humidity exposure of a lot over its stays, per stay and in total. */
+export function lotExposure(input: LotExposureInput): LotExposure {
+  const { spec, maxGapMs } = input;
+  const policy = input.policy ?? EXPOSURE_POLICY;
+  if (!(maxGapMs > 0)) throw new RangeError(`maxGapMs must be > 0, got ${maxGapMs}`);
+  const stays = [...input.stays].sort((a, b) => a.from - b.from);
+  for (const [k, s] of stays.entries()) {
+    if (!Number.isFinite(s.from) || !Number.isFinite(s.to) || s.to < s.from) {
+      throw new RangeError(`stay in ${s.roomId} must have from <= to, got ${s.from}..${s.to}`);
+    }
+    const prev = stays[k - 1];
+    if (prev && s.from < prev.to) throw new RangeError(`stays in ${prev.roomId} and ${s.roomId} overlap`);
+  }
+  const roomReadings = (roomId: string): RoomReadings | undefined =>
+    input.readings instanceof Map
+      ? input.readings.get(roomId)
+      : (input.readings as Readonly<Record<string, RoomReadings>>)[roomId];
+
+  const tLow = spec.temperatureMin ?? Number.NEGATIVE_INFINITY;
+  const tHigh = spec.temperatureMax ?? Number.POSITIVE_INFINITY;
+  const hLow = spec.humidityMin ?? Number.NEGATIVE_INFINITY;
+  const hHigh = spec.humidityMax ?? Number.POSITIVE_INFINITY;
+  const totalT = new MetricAccumulator(tLow, tHigh, createMktAccumulator());
+  const totalH = new MetricAccumulator(hLow, hHigh, null);
+
+  const out: StayExposure[] = [];
+  for (const s of stays) {
+    const r = roomReadings(s.roomId);
+    const t = new MetricAccumulator(tLow, tHigh, createMktAccumulator());
+    const h = new MetricAccumulator(hLow, hHigh, null);
+    t.noDataMs = scan(r?.temperature ?? [], s.from, s.to, maxGapMs, t, totalT);
+    h.noDataMs = scan(r?.humidity ?? [], s.from, s.to, maxGapMs, h, totalH);
+    totalT.noDataMs += t.noDataMs;
+    totalH.noDataMs += h.noDataMs;
+    out.push({ roomId: s.roomId, ...summarise(s.from, s.to, s.to - s.from, t, h, spec, policy) });
+  }
+  const from = stays[0]?.from ?? 0;
+  const to = stays[stays.length - 1]?.to ?? 0;
+  const duration = stays.reduce((sum, s) => sum + (s.to - s.from), 0);
+  return { stays: out, total: summarise(from, to, duration, totalT, totalH, spec, policy) };
+}
+
+function summarise(
+  from: number,
+  to: number,
+  durationMs: number,
+  t: MetricAccumulator,
+  h: MetricAccumulator,
+  spec: StorageSpec,
+  policy: ExposurePolicy,
+): ExposureSummary {
+  const temperature: TemperatureExposure = { ...t.result(), mkt: t.mkt!.value() };
+  const humidity = h.result();
+  const reasons: ExposureReason[] = [];
+  const limitsT = spec.temperatureMin !== undefined || spec.temperatureMax !== undefined;
+  const limitsH = spec.humidityMin !== undefined || spec.humidityMax !== undefined;
+  if (temperature.outsideMs > policy.temperatureOutsideMaxMs) reasons.push('temperature_outside_total');
+  if (temperature.longestExcursionMs > policy.temperatureExcursionMaxMs) reasons.push('temperature_excursion_long');
+  if (
+    policy.mktAboveMax &&
+    spec.temperatureMax !== undefined &&
+    temperature.mkt !== null &&
+    temperature.mkt > spec.temperatureMax
+  ) {
+    reasons.push('temperature_mkt_above_max');
+  }
+  if (humidity.outsideMs > policy.humidityOutsideMaxMs) reasons.push('humidity_outside_total');
+  if (limitsT && temperature.noDataMs > policy.noDataMaxMs) reasons.push('temperature_no_data');
+  if (limitsH && humidity.noDataMs > policy.noDataMaxMs) reasons.push('humidity_no_data');
+  return { from, to, durationMs, temperature, humidity, inspect: reasons.length > 0, reasons };
+}
