@@ -99,6 +99,36 @@ export const ERRORS = {
     id: 'Token API "{tokenId}" tidak ditemukan',
     en: 'API token "{tokenId}" not found',
   },
+  LUMBUNG_ERR_LOT_NOT_FOUND: {
+    status: 404,
+    id: 'Lot "{lotId}" tidak ditemukan di desa ini',
+    en: 'Lot "{lotId}" not found in this village',
+  },
+  LUMBUNG_ERR_PRODUCT_NOT_FOUND: {
+    status: 404,
+    id: 'Produk "{productId}" tidak ditemukan di desa ini',
+    en: 'Product "{productId}" not found in this village',
+  },
+  LUMBUNG_ERR_COOPERATIVE_NOT_FOUND: {
+    status: 404,
+    id: 'KUB "{cooperativeId}" tidak ditemukan di desa ini',
+    en: 'Cooperative "{cooperativeId}" not found in this village',
+  },
+  LUMBUNG_ERR_PRODUCER_NOT_FOUND: {
+    status: 404,
+    id: 'Produsen "{producerId}" tidak ditemukan di desa ini',
+    en: 'Producer "{producerId}" not found in this village',
+  },
+  LUMBUNG_ERR_ORDER_NOT_FOUND: {
+    status: 404,
+    id: 'Pesanan "{orderId}" tidak ditemukan di desa ini',
+    en: 'Order "{orderId}" not found in this village',
+  },
+  LUMBUNG_ERR_SHIPMENT_NOT_FOUND: {
+    status: 404,
+    id: 'Pengiriman "{shipmentId}" tidak ditemukan di desa ini',
+    en: 'Shipment "{shipmentId}" not found in this village',
+  },
   LUMBUNG_ERR_METRIC_UNKNOWN: {
     status: 404,
     id: 'Besaran "{metric}" tidak dikenal',
@@ -108,6 +138,26 @@ export const ERRORS = {
     status: 409,
     id: 'Tidak bisa: {detail}',
     en: 'Not possible: {detail}',
+  },
+  LUMBUNG_ERR_LOT_BLOCKED: {
+    status: 409,
+    id: 'Lot "{lotId}" berstatus {status} dan tidak boleh diambil atau dikirim',
+    en: 'Lot "{lotId}" is {status} and may not be picked or shipped',
+  },
+  LUMBUNG_ERR_INSUFFICIENT_STOCK: {
+    status: 409,
+    id: 'Stok lot "{lotId}" di ruang "{roomId}" hanya {available}, kurang dari {requested}',
+    en: 'Lot "{lotId}" has only {available} in room "{roomId}", less than {requested}',
+  },
+  LUMBUNG_ERR_SHELF_LIFE: {
+    status: 409,
+    id: 'Lot "{lotId}" tinggal {days} hari sebelum kedaluwarsa; paling sedikit {min} hari',
+    en: 'Lot "{lotId}" has {days} days of shelf life left; at least {min} are needed',
+  },
+  LUMBUNG_ERR_LOT_EXISTS: {
+    status: 409,
+    id: 'Kode lot "{lotId}" sudah dipakai di desa ini',
+    en: 'Lot code "{lotId}" is already used in this village',
   },
   LUMBUNG_ERR_DEVICE_EXISTS: {
     status: 409,

@@ -322,7 +322,11 @@ export const LotExposure = z.object({
     maxTemperature: z.number().nullable(),
   }),
   inspect: z.boolean().describe('A serious excursion: the lot should be inspected'),
-  reasons: z.array(z.string()),
+  reasons: z
+    .array(z.string())
+    .describe(
+      'Reason codes: temperature_outside_total, temperature_excursion_long, temperature_mkt_above_max, humidity_outside_total, temperature_no_data, humidity_no_data',
+    ),
 });
 export type LotExposure = z.infer<typeof LotExposure>;
 

@@ -28,6 +28,13 @@ export const PERMISSIONS = {
   'audit.read': "Read the village's audit log",
   'data.export': 'Export readings',
   'indicator.read': 'Read environmental indicators and reports',
+  'supply.read': 'See products, producers, lots, stock, orders, inspections, shipments and traces',
+  'catalogue.manage': 'Manage products, cooperatives and producers',
+  'stock.manage': 'Record lots and packing-house stock movements',
+  'order.manage': 'Take bulk orders and set their allocation',
+  'quality.inspect': 'Inspect lots; put them on hold and release them',
+  'shipment.manage': 'Pick lots into shipments and dispatch them',
+  'lot.recall': 'Recall a lot and everything made from it',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -42,8 +49,9 @@ interface Grant {
 const ALL = Object.keys(PERMISSIONS) as Permission[];
 
 /**
- * The matrix. `buyer` has no village permission: buyers see the trace pages of their own orders (the
- * supply-chain issue), never a village's sensors.
+ * The matrix. A buyer reads the supply chain of their own orders only (orders whose `buyerUserId` is
+ * theirs, those orders' lots and what they were made from: cloud/src/supply/service.ts), never a
+ * village's sensors.
  */
 export const GRANTS: Record<Role, Grant> = {
   platform_admin: { permissions: ALL, sites: 'all' },
@@ -53,15 +61,36 @@ export const GRANTS: Record<Role, Grant> = {
     sites: ['plot', 'weather'],
   },
   packing_staff: {
-    permissions: ['village.read', 'telemetry.read', 'alert.read', 'alert.manage'],
+    permissions: [
+      'village.read',
+      'telemetry.read',
+      'alert.read',
+      'alert.manage',
+      'supply.read',
+      'stock.manage',
+      'quality.inspect',
+      'shipment.manage',
+    ],
     sites: ['packing_house', 'storage_room', 'meter_point', 'weather'],
   },
   kub_coordinator: {
-    permissions: ['village.read', 'telemetry.read', 'alert.read', 'data.export'],
+    permissions: [
+      'village.read',
+      'telemetry.read',
+      'alert.read',
+      'data.export',
+      'supply.read',
+      'catalogue.manage',
+      'stock.manage',
+      'order.manage',
+      'quality.inspect',
+      'shipment.manage',
+      'lot.recall',
+    ],
     sites: ['packing_house', 'storage_room'],
   },
   csr_partner: { permissions: ['village.read', 'indicator.read'], sites: [] },
-  buyer: { permissions: [], sites: [] },
+  buyer: { permissions: ['supply.read'], sites: [] },
 };
 
 export interface Membership {
