@@ -43,10 +43,29 @@ const TABLE_1: Record<InspectionLevel, string> = {
   III: 'BCDEFGHJKLMNPQR',
 };
 
-/** The AQL columns of Table 2-A in percent nonconforming (the columns above 10 count nonconformities only). */
-export const SUPPORTED_AQLS: readonly number[] = [
-  0.01, 0.015, 0.025, 0.04, 0.065, 0.1, 0.15, 0.25, 0.4, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5, 10,
+// The AQL columns of Table 2-A for percent nonconforming, as the standard prints them (the columns above
+// 10 count nonconformities per 100 units only).
+const AQL_LABELS = [
+  '0.010',
+  '0.015',
+  '0.025',
+  '0.040',
+  '0.065',
+  '0.10',
+  '0.15',
+  '0.25',
+  '0.40',
+  '0.65',
+  '1.0',
+  '1.5',
+  '2.5',
+  '4.0',
+  '6.5',
+  '10',
 ];
+
+/** The AQLs (percent nonconforming) `samplingPlan` accepts: every such column of Table 2-A. */
+export const SUPPORTED_AQLS: readonly number[] = AQL_LABELS.map(Number);
 
 // Table 2-A is diagonal: going one column right (larger AQL) is the same as going one row down (larger
 // sample). So a cell depends only on row + column. Counting rows A = 0 … R = 15 and columns 0.010 = 0 …
@@ -78,9 +97,7 @@ function aqlColumn(aql: number): number {
   const column = SUPPORTED_AQLS.findIndex((a) => Math.abs(a - aql) < 1e-9);
   if (column < 0) {
     throw new RangeError(
-      `AQL ${aql} is not a column of ISO 2859-1 Table 2-A for percent nonconforming; use one of ${SUPPORTED_AQLS.map(
-        (a) => (a < 1 ? String(a) : a.toFixed(1)),
-      ).join(', ')}`,
+      `AQL ${aql} is not a column of ISO 2859-1 Table 2-A for percent nonconforming; use one of ${AQL_LABELS.join(', ')}`,
     );
   }
   return column;
