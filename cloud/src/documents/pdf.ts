@@ -181,15 +181,15 @@ export function formatDateTime(epochMs: number, timeZone: string, lang: Lang): s
   }).format(new Date(epochMs));
 }
 
-/** A calendar date given as 'YYYY-MM-DD' (already local), e.g. "10 Maret 2026". */
-export function formatLocalDate(isoDate: string, lang: Lang): string {
+/** A calendar date given as 'YYYY-MM-DD' (already local): "10 Maret 2026", or "10 Mar 2026" when short. */
+export function formatLocalDate(isoDate: string, lang: Lang, short = false): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
   // Formatted in UTC so the calendar day never shifts with the server's zone.
   return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
     timeZone: 'UTC',
     day: 'numeric',
-    month: 'long',
+    month: short ? 'short' : 'long',
     year: 'numeric',
   }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
 }
