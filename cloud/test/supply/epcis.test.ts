@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PRODUCT_UNITS } from '@lumbung/schemas';
 import { describe, expect, it } from 'vitest';
 import {
   EPCIS_CONTEXT,
@@ -14,6 +15,7 @@ import {
   timeZoneOffset,
   uuidV5,
 } from '../../src/supply/epcis.ts';
+import { assertUom, isUom, lotUnitUom, REC20_UNITS } from '../../src/supply/uom.ts';
 import { epcisValidator } from './epcis-validator.ts';
 
 const validate = epcisValidator();
@@ -512,5 +514,39 @@ describe('epcisDocument refuses input that would make a wrong document', () => {
 
   it('a baseUrl with a query', () => {
     expect(() => epcisDocument({ ...ctx, baseUrl: 'https://lumbung.example/?x=1' }, base)).toThrow(/baseUrl/);
+  });
+});
+
+describe('units of measure (UN/CEFACT Recommendation 20)', () => {
+  it.each([
+    ['CEL', 'degree Celsius'],
+    ['P1', 'percent'],
+    ['KWH', 'kilowatt hour'],
+    ['LTR', 'litre'],
+    ['MTQ', 'cubic metre'],
+    ['KGM', 'kilogram'],
+    ['A93', 'gram per cubic metre'],
+  ])('%s is %s', (code, name) => {
+    expect(isUom(code)).toBe(true);
+    expect(REC20_UNITS[code as keyof typeof REC20_UNITS].name).toBe(name);
+  });
+
+  it("knows every uom in GS1's example documents, and no made-up or lower-case code", () => {
+    for (const name of GS1_EXAMPLES) {
+      const uoms = JSON.stringify(gs1Example(name)).match(/"uom":"[^"]*"/g) ?? [];
+      for (const u of uoms) expect(isUom(JSON.parse(`{${u}}`).uom)).toBe(true);
+    }
+    for (const bad of ['cel', 'CELSIUS', 'XYZ', '', 'toString', 'constructor', 42, null])
+      expect(isUom(bad)).toBe(false);
+    expect(() => assertUom('C')).toThrow(/Rec 20/);
+  });
+
+  it('maps every product unit of @lumbung/schemas: counted units have no uom', () => {
+    expect(Object.fromEntries(PRODUCT_UNITS.map((u) => [u, lotUnitUom(u) ?? null]))).toEqual({
+      pack: null,
+      pcs: null,
+      kg: 'KGM',
+      litre: 'LTR',
+    });
   });
 });
