@@ -518,6 +518,13 @@ function drawChart(doc: Doc, block: ChartBlock): void {
     });
   });
 
+  // Value labels when there is room for them, so the figures can be read (and copied) off the chart.
+  const valueLabels = n <= 16;
+  const drawValueLabel = (v: number, x: number, y: number) => {
+    if (!valueLabels) return;
+    doc.font(FONT).fontSize(6.5).fillColor(COLORS.text);
+    doc.text(pdfSafe(block.formatValue(v)), x - slot / 2, y - 9, { width: slot, align: 'center', lineBreak: false });
+  };
   const zeroY = yOf(Math.max(lo, 0));
   if (block.kind === 'barChart') {
     const barWidth = slot * 0.6;
@@ -530,6 +537,7 @@ function drawChart(doc: Doc, block: ChartBlock): void {
         .rect(x, Math.min(y, zeroY), barWidth, Math.abs(zeroY - y))
         .fill(COLORS.bar)
         .restore();
+      drawValueLabel(v, x + barWidth / 2, Math.min(y, zeroY));
     });
   } else {
     doc.save().lineWidth(1.4).strokeColor(COLORS.line);
@@ -552,6 +560,7 @@ function drawChart(doc: Doc, block: ChartBlock): void {
         .circle(plotLeft + i * slot + slot / 2, yOf(v), 2)
         .fill(COLORS.line)
         .restore();
+      drawValueLabel(v, plotLeft + i * slot + slot / 2, yOf(v) - 2);
     });
   }
   doc.x = left;
