@@ -2,7 +2,7 @@
 // room's sensors recorded, against the product's storage spec. Each reading stands for the time until the
 // next one, but for at most `maxGapMs`: a sensor that went quiet says nothing about the hours after.
 // Definitions and the inspection policy: docs/supply-chain-calculations.md.
-import { createMktAccumulator, type MktAccumulator } from './mkt.ts';
+import { activationTemperature, arrheniusFactor, mktFromMeanFactor } from './mkt.ts';
 
 export interface Point {
   ts: number;
@@ -152,6 +152,9 @@ export interface LotExposureInput {
   policy?: ExposurePolicy;
 }
 
+// ΔH/R for the MKT of storage exposure: USP <1079.2>'s default, 10,000 K.
+const MKT_K = activationTemperature();
+
 // One metric over one window, fed reading by reading: only numbers, so a 90-day series at 1-minute
 // resolution (129,600 readings) costs no allocation per reading.
 class MetricAccumulator {
@@ -164,22 +167,24 @@ class MetricAccumulator {
   longestMs = 0;
   samples = 0;
   noDataMs = 0;
+  /** Σ duration × Arrhenius factor, for the MKT (temperature only). */
+  arrhenius = 0;
   #inRun = false;
   #runMs = 0;
 
   constructor(
     readonly low: number,
     readonly high: number,
-    readonly mkt: MktAccumulator | null,
   ) {}
 
-  add(value: number, ms: number): void {
+  /** `factor`: the reading's Arrhenius factor, computed once for both the stay and the total. */
+  add(value: number, ms: number, factor: number): void {
     this.samples++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.weighted += value * ms;
     this.coveredMs += ms;
-    this.mkt?.add(value, ms);
+    this.arrhenius += factor * ms;
     if (value < this.low || value > this.high) {
       this.outsideMs += ms;
       if (!this.#inRun) {
@@ -207,6 +212,10 @@ class MetricAccumulator {
       samples: this.samples,
     };
   }
+
+  mkt(): number | null {
+    return this.coveredMs > 0 ? mktFromMeanFactor(this.arrhenius / this.coveredMs, MKT_K) : null;
+  }
 }
 
 // Feeds the readings that stand for part of [from, to) to both accumulators, each for the part of its time
@@ -218,6 +227,7 @@ function scan(
   maxGapMs: number,
   stay: MetricAccumulator,
   total: MetricAccumulator,
+  withMkt: boolean,
 ): number {
   const n = points.length;
   let covered = 0;
@@ -239,8 +249,9 @@ function scan(
     const end = Math.min(next, p.ts + maxGapMs, to);
     const ms = end - Math.max(p.ts, from);
     if (ms > 0 && Number.isFinite(p.value)) {
-      stay.add(p.value, ms);
-      total.add(p.value, ms);
+      const factor = withMkt ? arrheniusFactor(p.value, MKT_K) : 0;
+      stay.add(p.value, ms, factor);
+      total.add(p.value, ms, factor);
       covered += ms;
     }
   }
@@ -269,16 +280,16 @@ export function lotExposure(input: LotExposureInput): LotExposure {
   const tHigh = spec.temperatureMax ?? Number.POSITIVE_INFINITY;
   const hLow = spec.humidityMin ?? Number.NEGATIVE_INFINITY;
   const hHigh = spec.humidityMax ?? Number.POSITIVE_INFINITY;
-  const totalT = new MetricAccumulator(tLow, tHigh, createMktAccumulator());
-  const totalH = new MetricAccumulator(hLow, hHigh, null);
+  const totalT = new MetricAccumulator(tLow, tHigh);
+  const totalH = new MetricAccumulator(hLow, hHigh);
 
   const out: StayExposure[] = [];
   for (const s of stays) {
     const r = roomReadings(s.roomId);
-    const t = new MetricAccumulator(tLow, tHigh, createMktAccumulator());
-    const h = new MetricAccumulator(hLow, hHigh, null);
-    t.noDataMs = scan(r?.temperature ?? [], s.from, s.to, maxGapMs, t, totalT);
-    h.noDataMs = scan(r?.humidity ?? [], s.from, s.to, maxGapMs, h, totalH);
+    const t = new MetricAccumulator(tLow, tHigh);
+    const h = new MetricAccumulator(hLow, hHigh);
+    t.noDataMs = scan(r?.temperature ?? [], s.from, s.to, maxGapMs, t, totalT, true);
+    h.noDataMs = scan(r?.humidity ?? [], s.from, s.to, maxGapMs, h, totalH, false);
     totalT.noDataMs += t.noDataMs;
     totalH.noDataMs += h.noDataMs;
     out.push({ roomId: s.roomId, ...summarise(s.from, s.to, s.to - s.from, t, h, spec, policy) });
@@ -298,7 +309,7 @@ function summarise(
   spec: StorageSpec,
   policy: ExposurePolicy,
 ): ExposureSummary {
-  const temperature: TemperatureExposure = { ...t.result(), mkt: t.mkt!.value() };
+  const temperature: TemperatureExposure = { ...t.result(), mkt: t.mkt() };
   const humidity = h.result();
   const reasons: ExposureReason[] = [];
   const limitsT = spec.temperatureMin !== undefined || spec.temperatureMax !== undefined;

@@ -32,21 +32,35 @@ export interface MktAccumulator {
   value(): number | null;
 }
 
-export function createMktAccumulator(deltaH: number = DEFAULT_DELTA_H_KJ_PER_MOL): MktAccumulator {
+/** ΔH/R in kelvin: 10,000 K for the default ΔH. */
+export function activationTemperature(deltaH: number = DEFAULT_DELTA_H_KJ_PER_MOL): number {
   if (!(deltaH > 0) || !Number.isFinite(deltaH))
     throw new RangeError(`deltaH must be a positive number, got ${deltaH}`);
-  const k = deltaH / GAS_CONSTANT_KJ_PER_MOL_K;
+  return deltaH / GAS_CONSTANT_KJ_PER_MOL_K;
+}
+
+/** exp(−ΔH/(R·T)), the Arrhenius factor whose time-weighted mean MKT is built from; `k` = ΔH/R in K. */
+export function arrheniusFactor(celsius: number, k: number): number {
+  return Math.exp(-k / (celsius + KELVIN));
+}
+
+/** MKT in °C from the time-weighted mean of the Arrhenius factors. */
+export function mktFromMeanFactor(meanFactor: number, k: number): number {
+  return k / -Math.log(meanFactor) - KELVIN;
+}
+
+export function createMktAccumulator(deltaH: number = DEFAULT_DELTA_H_KJ_PER_MOL): MktAccumulator {
+  const k = activationTemperature(deltaH);
   let sum = 0;
   let weights = 0;
   return {
     add(celsius, weight) {
       if (!(weight > 0)) return;
-      sum += weight * Math.exp(-k / (celsius + KELVIN));
+      sum += weight * arrheniusFactor(celsius, k);
       weights += weight;
     },
     value() {
-      if (weights === 0) return null;
-      return k / -Math.log(sum / weights) - KELVIN;
+      return weights === 0 ? null : mktFromMeanFactor(sum / weights, k);
     },
   };
 }
