@@ -59,7 +59,7 @@ function uomErrors(value: unknown, path: string, out: string[]): void {
 
 export type EpcisValidate = (doc: unknown) => { valid: boolean; errors: string[] };
 
-/** The schema is compiled once per process (it takes ~100 ms); each call validates one document. */
+/** The schema is compiled once per process (about half a second); each call validates one document. */
 export function epcisValidator(): EpcisValidate {
   const validate = schemaValidator();
   return (doc) => {
