@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cloudSettings, seedFromScenario } from '@lumbung/cloud';
+import { cloudSettings, seedFromScenario, seedSupplyDemo } from '@lumbung/cloud';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
 import {
   DEMO_SCENARIO_PATH,
@@ -106,6 +106,19 @@ export async function demo(argv: string[]): Promise<number> {
     },
     stop: async () => {},
   };
+  // The supply chain of issue 5 (KUB Telur Asin Taman and its order), once, on the first start; the
+  // storage conditions of its lots are read from the room readings the backfill brings.
+  const supply = {
+    start: async () => {
+      const buyer = await registry.accounts.getUserByUsername('pembeli');
+      await seedSupplyDemo(registry, store, {
+        villageId: scenario.village.id,
+        secondVillage: second.village,
+        buyerUserId: buyer?.id ?? null,
+      });
+    },
+    stop: async () => {},
+  };
   const cloudUrl = () => `http://127.0.0.1:${cloud.port}`;
   let stored = 0;
   let duplicates = 0;
@@ -192,7 +205,7 @@ export async function demo(argv: string[]): Promise<number> {
 
   const taken = (k: keyof typeof ports, was: number) => (ports[k].replaced ? `  (${was} was taken)` : '');
   return runUntilSignal(
-    [store, cloud, seed, demoAccounts, side.gatewayComponent, queries, edgeComponent, simComponent],
+    [store, cloud, seed, demoAccounts, supply, side.gatewayComponent, queries, edgeComponent, simComponent],
     {
       tickMs: 1000,
       onTick: status,
