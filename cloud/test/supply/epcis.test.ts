@@ -379,6 +379,14 @@ describe('epcisDocument: the history of a lot of telur asin', () => {
     });
   });
 
+  it('records a failed inspection as non_conformant', () => {
+    const failed = epcisDocument(ctx, [
+      { ...(events[6] as SupplyEvent & { kind: 'inspecting' }), result: 'non_conformant', defects: 4 },
+    ]);
+    expect(failed.epcisBody.eventList[0]).toMatchObject({ disposition: 'non_conformant', 'lumbung:defects': 4 });
+    expect(validate(wire(failed)).errors).toEqual([]);
+  });
+
   it('holds with the reason code and leaves the internal note out; a recall is disposition recalled', () => {
     const e = byId(doc, events, 'holding', 'hold-1');
     expect(e['lumbung:holdReason']).toBe('excursion');
