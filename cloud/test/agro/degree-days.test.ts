@@ -58,7 +58,15 @@ describe('degree-days since planting', () => {
   });
 
   it('refuses a day with Tmin above Tmax, naming it', () => {
-    expect(() => gddSeries([{ tmax: 30, tmin: 22 }, { tmax: 20, tmin: 25 }], corn)).toThrow(/day 2/);
+    expect(() =>
+      gddSeries(
+        [
+          { tmax: 30, tmin: 22 },
+          { tmax: 20, tmin: 25 },
+        ],
+        corn,
+      ),
+    ).toThrow(/day 2/);
     expect(() => gddSeries([{ tmax: Number.NaN, tmin: 22 }], corn)).toThrow(RangeError);
   });
 

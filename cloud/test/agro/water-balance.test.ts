@@ -143,7 +143,11 @@ describe('root-zone water balance (FAO-56 Eq. 84, 85, 88)', () => {
       [1, 4.8, 0, 10 - 4.8, 0],
       [1, 6, 6, 0, 5], // runoff never exceeds the rain
     ];
-    got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i]![j]!, 10)));
+    got.forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(v).toBeCloseTo(expected[i]![j]!, 10);
+      });
+    });
     expect(r.totals.deepPercolation).toBeCloseTo(expected[3]![3]! + 5.2, 10);
     expect(r.totals.runoff).toBe(15);
   });
@@ -170,7 +174,14 @@ describe('root-zone water balance (FAO-56 Eq. 84, 85, 88)', () => {
     expect(adjustDepletionFraction(0.5, 1)).toBeCloseTo(0.66, 10);
     expect(adjustDepletionFraction(0.75, 0)).toBe(0.8);
     expect(adjustDepletionFraction(0.2, 15)).toBe(0.1);
-    const input = { fieldCapacity: 0.3, wiltingPoint: 0.15, rootDepth: 0.5, p: 0.5, initialDepletion: 35, days: days(1, 8, 1) };
+    const input = {
+      fieldCapacity: 0.3,
+      wiltingPoint: 0.15,
+      rootDepth: 0.5,
+      p: 0.5,
+      initialDepletion: 35,
+      days: days(1, 8, 1),
+    };
     // p = 0.38 → RAW 28.5 mm, so 35 mm of depletion already stresses the crop
     const adjusted = waterBalance(input, { adjustP: true }).days[0]!;
     expect(adjusted.p).toBeCloseTo(0.38, 10);
@@ -187,7 +198,14 @@ describe('root-zone water balance (FAO-56 Eq. 84, 85, 88)', () => {
 });
 
 describe('WaterBalanceInput (the contract of `lumbung agro`)', () => {
-  const ok = { fieldCapacity: 0.3, wiltingPoint: 0.15, rootDepth: 0.5, p: 0.5, initialDepletion: 0, days: [{ et0: 4, kc: 1 }] };
+  const ok = {
+    fieldCapacity: 0.3,
+    wiltingPoint: 0.15,
+    rootDepth: 0.5,
+    p: 0.5,
+    initialDepletion: 0,
+    days: [{ et0: 4, kc: 1 }],
+  };
 
   it('accepts a plot', () => {
     expect(WaterBalanceInput.parse(ok)).toEqual(ok);
@@ -233,7 +251,11 @@ describe('irrigation advice (FAO-56 p. 171: irrigate when Dr reaches RAW, with I
   });
 
   it('counts the days until RAW, and lets forecast rain put them off', () => {
-    const dry = [{ et0: 5, kc: 1.2 }, { et0: 5, kc: 1.2 }, { et0: 5, kc: 1.2 }];
+    const dry = [
+      { et0: 5, kc: 1.2 },
+      { et0: 5, kc: 1.2 },
+      { et0: 5, kc: 1.2 },
+    ];
     const later = irrigationAdvice({ ...state, depletion: 50 }, dry);
     expect(later.action).toBe('later');
     expect(later.daysUntilRaw).toBe(3);
@@ -250,7 +272,14 @@ describe('irrigation advice (FAO-56 p. 171: irrigate when Dr reaches RAW, with I
   });
 
   it('takes a balance result and advises on its last day', () => {
-    const r = waterBalance({ fieldCapacity: 0.32, wiltingPoint: 0.12, rootDepth: 0.8, p: 0.4, initialDepletion: 55, days: days(3, 5, 1.2) });
+    const r = waterBalance({
+      fieldCapacity: 0.32,
+      wiltingPoint: 0.12,
+      rootDepth: 0.8,
+      p: 0.4,
+      initialDepletion: 55,
+      days: days(3, 5, 1.2),
+    });
     const a = irrigationAdvice(r);
     expect(a.action).toBe('now');
     expect(a.netMm).toBeCloseTo(72.8125, 10);
@@ -268,7 +297,12 @@ describe('soil-moisture correction (FAO-56 Eq. 87)', () => {
   });
 
   it('holds readings outside wilting point–field capacity to 0–TAW', () => {
-    expect(correctWithSoilMoisture(20, 0.4, soil)).toEqual({ depletion: 0, previous: 20, correction: -20, clipped: true });
+    expect(correctWithSoilMoisture(20, 0.4, soil)).toEqual({
+      depletion: 0,
+      previous: 20,
+      correction: -20,
+      clipped: true,
+    });
     expect(correctWithSoilMoisture(20, 0.05, soil).depletion).toBeCloseTo(160, 10);
     expect(() => correctWithSoilMoisture(20, 35, soil)).toThrow(RangeError);
   });
@@ -309,20 +343,31 @@ describe('paddy (sawah) ponded-water balance', () => {
   });
 
   it('defaults to a 150 mm bund and 3 mm/day percolation', () => {
-    expect(PaddyInput.parse({ days: [] })).toEqual({ bundHeight: 150, percolation: 3, initialDepth: 0, initialDeficit: 0, days: [] });
+    expect(PaddyInput.parse({ days: [] })).toEqual({
+      bundHeight: 150,
+      percolation: 3,
+      initialDepth: 0,
+      initialDeficit: 0,
+      days: [],
+    });
   });
 
   it('advises keeping 3–5 cm under continuous flooding', () => {
     const low = paddyAdvice({ depth: 20, deficit: 0 });
     expect(low.action).toBe('irrigate');
     expect(low.netMm).toBe(30);
-    expect(low.message.id).toBe('Alirkan air 30 mm ke sawah sampai tergenang 5 cm. Genangan tinggal 2 cm; jaga 3–5 cm.');
+    expect(low.message.id).toBe(
+      'Alirkan air 30 mm ke sawah sampai tergenang 5 cm. Genangan tinggal 2 cm; jaga 3–5 cm.',
+    );
     expect(paddyAdvice({ depth: 40, deficit: 0 }).action).toBe('keep');
     expect(paddyAdvice({ depth: 0, deficit: 6 }).netMm).toBe(56);
   });
 
   it('advises IRRI safe AWD: re-flood to 5 cm once the field tube shows water 15 cm below the surface', () => {
-    expect(paddyAdvice({ depth: 0, deficit: 10 }, { mode: 'awd', tubeLevel: -160 })).toMatchObject({ action: 'irrigate', netMm: 60 });
+    expect(paddyAdvice({ depth: 0, deficit: 10 }, { mode: 'awd', tubeLevel: -160 })).toMatchObject({
+      action: 'irrigate',
+      netMm: 60,
+    });
     expect(paddyAdvice({ depth: 0, deficit: 10 }, { mode: 'awd', tubeLevel: -150 }).action).toBe('irrigate');
     expect(paddyAdvice({ depth: 0, deficit: 10 }, { mode: 'awd', tubeLevel: -140 }).action).toBe('keep');
     expect(paddyAdvice({ depth: 20, deficit: 0 }, { mode: 'awd' }).action).toBe('keep');
