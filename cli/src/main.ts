@@ -41,6 +41,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'write the JSON Schema of every device-facing payload',
     load: async () => (await import('./commands/schemas-export.ts')).schemasExport,
   },
+  agro: {
+    summary: 'agronomy calculations (FAO-56 ET0, water balance) from a JSON file',
+    load: async () => (await import('./commands/agro.ts')).agro,
+  },
   config: {
     summary: 'print the configuration table (Markdown)',
     load: async () => (await import('./commands/config.ts')).config,

@@ -138,20 +138,25 @@ export function et0DailyValue(
 // ---------------------------------------------------------------------------------------------------------
 // Input schemas (zod, unknown fields rejected). Messages are Bahasa Indonesia first, English second.
 
+/** The type error of a field: missing, or of the wrong type. */
+const typeError = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'wajib diisi / is required' : expected;
+const NUMBER = typeError('harus berupa angka / must be a number');
+
 function between(min: number, max: number, unit: string) {
   const u = unit ? ` ${unit}` : '';
   return z
-    .number({ error: 'harus berupa angka / must be a number' })
+    .number({ error: NUMBER })
     .min(min, { error: `minimal ${min}${u} / must be at least ${min}${u}` })
     .max(max, { error: `maksimal ${max}${u} / must be at most ${max}${u}` });
 }
 
 const CalendarDate = z
-  .string({ error: 'harus berupa teks YYYY-MM-DD / must be a YYYY-MM-DD string' })
+  .string({ error: typeError('harus berupa teks YYYY-MM-DD / must be a YYYY-MM-DD string') })
   .refine(isCalendarDate, { error: 'bukan tanggal YYYY-MM-DD yang sah / not a valid YYYY-MM-DD date' });
 
 const DayOfYear = z
-  .number({ error: 'harus berupa angka / must be a number' })
+  .number({ error: NUMBER })
   .int({ error: 'harus bilangan bulat / must be a whole number' })
   .min(1, { error: 'minimal 1 / must be at least 1' })
   .max(366, { error: 'maksimal 366 / must be at most 366' });
@@ -192,7 +197,7 @@ export const Et0DailyInput = z
     solarRadiation: between(0, 60, 'MJ m⁻² day⁻¹').optional().describe('Solar radiation Rs, MJ m⁻² day⁻¹'),
     krs: between(0.1, 0.25, '').optional().describe('kRs of Eq. 50 (0.16 interior, 0.19 coastal)'),
     period: z
-      .enum(['day', 'month'], { error: 'harus "day" atau "month" / must be "day" or "month"' })
+      .enum(['day', 'month'], { error: typeError('harus "day" atau "month" / must be "day" or "month"') })
       .optional()
       .describe('"day" (default) or "month" of mean daily values'),
     tmeanPreviousMonth: between(-70, 60, '°C').optional().describe('Mean air temperature of the previous month'),
@@ -265,7 +270,7 @@ export const Et0HourlyInput = z.strictObject({
   elevation: between(-500, 9000, 'm').describe('Station elevation above sea level, m'),
   date: CalendarDate.describe('Local date YYYY-MM-DD'),
   hourStart: z
-    .number({ error: 'harus berupa angka / must be a number' })
+    .number({ error: NUMBER })
     .int({ error: 'harus bilangan bulat / must be a whole number' })
     .min(0, { error: 'minimal 0 / must be at least 0' })
     .max(23, { error: 'maksimal 23 / must be at most 23' })
@@ -279,7 +284,7 @@ export const Et0HourlyInput = z.strictObject({
     .optional()
     .describe('Rs/Rso for a night hour (cloudiness 2-3 h before sunset); default 0.5'),
   reference: z
-    .enum(['fao56', 'asce'], { error: 'harus "fao56" atau "asce" / must be "fao56" or "asce"' })
+    .enum(['fao56', 'asce'], { error: typeError('harus "fao56" atau "asce" / must be "fao56" or "asce"') })
     .optional()
     .describe('"fao56" (default, Eq. 53) or "asce": ASCE-EWRI 2005 short reference ETos'),
 });
