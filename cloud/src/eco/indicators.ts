@@ -560,7 +560,7 @@ export function computeIndicators(
     unit: '%',
     decimals: 1,
     gri: [],
-    labelId: 'Lot dengan kemasan ramah lingkungan',
+    labelId: 'Lot berkemasan ramah lingkungan',
     labelEn: 'Lots in eco-friendly packaging',
     method: 'lots packed in eco-friendly packaging ÷ lots produced × 100',
     methodId: 'lot berkemasan ramah lingkungan ÷ lot yang diproduksi × 100',

@@ -338,7 +338,7 @@ export function csrReportPdf(model: CsrReportModel): Promise<Buffer> {
 function indicatorTable(rows: ReportRow[], lang: Lang, withPrevious: boolean): TableBlock {
   const L = (id: string, en: string) => (lang === 'id' ? id : en);
   const columns: TableBlock['columns'] = [
-    { header: L('Indikator', 'Indicator'), width: 3.6 },
+    { header: L('Indikator', 'Indicator'), width: 4.2 },
     { header: 'GRI', width: 1.35 },
     { header: L('Nilai', 'Value'), width: 1.5, align: 'right' },
     { header: L('Satuan', 'Unit'), width: 1.55 },
