@@ -4,6 +4,7 @@
 export * from './atmosphere.ts';
 export * from './crop.ts';
 export * from './degree-days.ts';
+export * from './disease.ts';
 export * from './et0.ts';
 export * from './humidity.ts';
 export * from './radiation.ts';
