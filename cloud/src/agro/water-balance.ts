@@ -97,12 +97,31 @@ export interface WaterBalanceDayResult {
   deepPercolation: number;
 }
 
+/** The balance's daily outputs as columns, one entry per input day (index 0 = day 1). */
+export interface WaterBalanceColumns {
+  p: Float64Array;
+  raw: Float64Array;
+  runoff: Float64Array;
+  ks: Float64Array;
+  etcPotential: Float64Array;
+  etc: Float64Array;
+  depletion: Float64Array;
+  deepPercolation: Float64Array;
+}
+
 export interface WaterBalanceResult {
   /** Total available water [mm] (Eq. 82). */
   taw: number;
   /** Readily available water [mm] with the input p (Eq. 83). */
   raw: number;
-  days: WaterBalanceDayResult[];
+  /** Dr at the start [mm], held in 0–TAW. */
+  initialDepletion: number;
+  /**
+   * One object per day, built on first read from `columns` (a season of a thousand plots kept as objects would
+   * be millions of boxed numbers for the garbage collector; bulk readers use `columns`).
+   */
+  readonly days: WaterBalanceDayResult[];
+  columns: WaterBalanceColumns;
   totals: {
     rain: number;
     runoff: number;
@@ -111,6 +130,54 @@ export interface WaterBalanceResult {
     etcPotential: number;
     deepPercolation: number;
   };
+}
+
+class BalanceResult implements WaterBalanceResult {
+  #rows: WaterBalanceDayResult[] | undefined;
+  constructor(
+    readonly taw: number,
+    readonly raw: number,
+    readonly initialDepletion: number,
+    readonly columns: WaterBalanceColumns,
+    readonly totals: WaterBalanceResult['totals'],
+    private readonly input: readonly WaterBalanceDay[],
+  ) {}
+
+  get days(): WaterBalanceDayResult[] {
+    if (this.#rows) return this.#rows;
+    const c = this.columns;
+    const rows: WaterBalanceDayResult[] = new Array(this.input.length);
+    for (let i = 0; i < rows.length; i++) {
+      const d = this.input[i]!;
+      rows[i] = {
+        day: i + 1,
+        et0: d.et0,
+        kc: d.kc,
+        rain: d.rain ?? 0,
+        runoff: c.runoff[i]!,
+        irrigation: d.irrigation ?? 0,
+        p: c.p[i]!,
+        raw: c.raw[i]!,
+        ks: c.ks[i]!,
+        etcPotential: c.etcPotential[i]!,
+        etc: c.etc[i]!,
+        depletion: c.depletion[i]!,
+        deepPercolation: c.deepPercolation[i]!,
+      };
+    }
+    this.#rows = rows;
+    return rows;
+  }
+
+  toJSON() {
+    return {
+      taw: this.taw,
+      raw: this.raw,
+      initialDepletion: this.initialDepletion,
+      days: this.days,
+      totals: this.totals,
+    };
+  }
 }
 
 /** Total available water TAW [mm] in the root zone (FAO-56 Eq. 82). */
@@ -175,10 +242,23 @@ export function waterBalance(input: WaterBalanceInput, options: WaterBalanceOpti
   if (!(taw > 0)) throw new RangeError('TAW must be above 0: the wilting point must be below field capacity');
   const raw = readilyAvailableWater(input.p, taw);
   const adjustP = options.adjustP === true;
-  const days: WaterBalanceDayResult[] = new Array(input.days.length);
+  const n = input.days.length;
+  const buffer = new Float64Array(8 * n);
+  const column = (k: number) => buffer.subarray(k * n, (k + 1) * n);
+  const columns: WaterBalanceColumns = {
+    p: column(0),
+    raw: column(1),
+    runoff: column(2),
+    ks: column(3),
+    etcPotential: column(4),
+    etc: column(5),
+    depletion: column(6),
+    deepPercolation: column(7),
+  };
   const totals = { rain: 0, runoff: 0, irrigation: 0, etc: 0, etcPotential: 0, deepPercolation: 0 };
-  let dr = Math.min(Math.max(input.initialDepletion, 0), taw);
-  for (let i = 0; i < input.days.length; i++) {
+  const initialDepletion = Math.min(Math.max(input.initialDepletion, 0), taw);
+  let dr = initialDepletion;
+  for (let i = 0; i < n; i++) {
     const d = input.days[i]!;
     const rain = d.rain ?? 0;
     const runoff = Math.min(d.runoff ?? 0, rain);
@@ -188,21 +268,14 @@ export function waterBalance(input: WaterBalanceInput, options: WaterBalanceOpti
     const rawDay = adjustP ? p * taw : raw;
     step(dr, rain - runoff + irrigation, etcPotential, taw, rawDay);
     dr = stepDepletion;
-    days[i] = {
-      day: i + 1,
-      et0: d.et0,
-      kc: d.kc,
-      rain,
-      runoff,
-      irrigation,
-      p,
-      raw: rawDay,
-      ks: stepKs,
-      etcPotential,
-      etc: stepEtc,
-      depletion: dr,
-      deepPercolation: stepDp,
-    };
+    columns.p[i] = p;
+    columns.raw[i] = rawDay;
+    columns.runoff[i] = runoff;
+    columns.ks[i] = stepKs;
+    columns.etcPotential[i] = etcPotential;
+    columns.etc[i] = stepEtc;
+    columns.depletion[i] = dr;
+    columns.deepPercolation[i] = stepDp;
     totals.rain += rain;
     totals.runoff += runoff;
     totals.irrigation += irrigation;
@@ -210,7 +283,7 @@ export function waterBalance(input: WaterBalanceInput, options: WaterBalanceOpti
     totals.etcPotential += etcPotential;
     totals.deepPercolation += stepDp;
   }
-  return { taw, raw, days, totals };
+  return new BalanceResult(taw, raw, initialDepletion, columns, totals, input.days);
 }
 
 /** Where the root zone stands: enough to advise. A `WaterBalanceResult` is accepted too (its last day). */
@@ -248,9 +321,13 @@ export interface IrrigationAdvice {
 const round = (x: number) => Math.round(x);
 
 function stateOf(state: SoilWaterState | WaterBalanceResult): SoilWaterState {
-  if ('days' in state) {
-    const last = state.days[state.days.length - 1];
-    return { taw: state.taw, raw: last ? last.raw : state.raw, depletion: last ? last.depletion : 0 };
+  if ('columns' in state) {
+    const n = state.columns.depletion.length;
+    return {
+      taw: state.taw,
+      raw: n > 0 ? state.columns.raw[n - 1]! : state.raw,
+      depletion: n > 0 ? state.columns.depletion[n - 1]! : state.initialDepletion,
+    };
   }
   return state;
 }

@@ -190,6 +190,37 @@ describe('root-zone water balance (FAO-56 Eq. 84, 85, 88)', () => {
     expect(waterBalance(input).days[0]!.ks).toBe(1);
   });
 
+  it('keeps the days as columns and builds the day objects on first read; JSON carries the days', () => {
+    const r = waterBalance({
+      fieldCapacity: 0.32,
+      wiltingPoint: 0.12,
+      rootDepth: 0.8,
+      p: 0.4,
+      initialDepletion: 55,
+      days: days(4, 5, 1.2),
+    });
+    expect(Array.from(r.columns.depletion)).toEqual(r.days.map((d) => d.depletion));
+    expect(r.days).toBe(r.days);
+    const json = JSON.parse(JSON.stringify(r));
+    expect(Object.keys(json)).toEqual(['taw', 'raw', 'initialDepletion', 'days', 'totals']);
+    expect(json.days[3]).toEqual(r.days[3]);
+    expect(json.days[0]).toEqual({
+      day: 1,
+      et0: 5,
+      kc: 1.2,
+      rain: 0,
+      runoff: 0,
+      irrigation: 0,
+      p: 0.4,
+      raw: 64,
+      ks: 1,
+      etcPotential: 6,
+      etc: 6,
+      depletion: 61,
+      deepPercolation: 0,
+    });
+  });
+
   it('Ks is 1 up to RAW and 0 at TAW', () => {
     expect(waterStressCoefficient(64, 160, 64)).toBe(1);
     expect(waterStressCoefficient(112, 160, 64)).toBe(0.5);
@@ -269,6 +300,18 @@ describe('irrigation advice (FAO-56 p. 171: irrigate when Dr reaches RAW, with I
     const a = irrigationAdvice({ ...state, depletion: 40 });
     expect(a.action).toBe('none');
     expect(a.message.id).toBe('Belum perlu menyiram: masih ada 24 mm air tanah yang mudah diserap.');
+  });
+
+  it('takes a balance of no days at its initial depletion', () => {
+    const r = waterBalance({
+      fieldCapacity: 0.32,
+      wiltingPoint: 0.12,
+      rootDepth: 0.8,
+      p: 0.4,
+      initialDepletion: 70,
+      days: [],
+    });
+    expect(irrigationAdvice(r)).toMatchObject({ action: 'now', netMm: 70 });
   });
 
   it('takes a balance result and advises on its last day', () => {
