@@ -1,21 +1,36 @@
 import type { VillageSummary } from '@lumbung/schemas';
 import type { JSX } from 'preact';
-import { useEffect, useLayoutEffect, useMemo, useReducer, useState } from 'preact/hooks';
-import { Api, type ApiError, toApiError } from './api.ts';
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
+import { API_BASE, Api, ApiError, qs, readResponse, toApiError } from './api.ts';
 import { Auth, type Session, storageOf } from './auth.ts';
 import { type Ui, UiContext, useUi, useVillage } from './context.ts';
-import { createFormatter } from './format.ts';
-import { LANG_STORAGE_KEY, type Lang, storedLang, translator } from './i18n/index.ts';
+import { createFormatter, daysSince } from './format.ts';
+import { fill, LANG_STORAGE_KEY, type Lang, storedLang, translator } from './i18n/index.ts';
+import { metricLabel, siteReadings } from './metrics.ts';
 import { AlertsPage } from './pages/alerts.tsx';
+import { LiveStatus, rangeText } from './pages/common.tsx';
 import { DevicesPage } from './pages/devices.tsx';
 import { LimitedPage } from './pages/limited.tsx';
-import { OverviewPage } from './pages/overview.tsx';
+import { OverviewPage, SiteDetails } from './pages/overview.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { SitePage } from './pages/site.tsx';
+import type { Kit } from './pages/supply/kit.tsx';
 import { VillagesPage } from './pages/villages.tsx';
-import { allRoles, canReadTelemetry, isPlatformAdmin, memberVillages, type Role, rolesIn } from './roles.ts';
-import { href, parseRoute, type Route, villageOf } from './route.ts';
-import { ErrorBox, Loading } from './ui.tsx';
+import {
+  allRoles,
+  canReadSupply,
+  canReadTelemetry,
+  isPlatformAdmin,
+  memberVillages,
+  type Role,
+  rolesIn,
+  type SupplyAccess,
+  supplyAccess,
+} from './roles.ts';
+import { href, isSupplyRoute, parseRoute, type Route, type SupplyRoute, villageOf } from './route.ts';
+import { limitsOf, outside, siteStatus } from './status.ts';
+import { ErrorBox, Loading, Problem, StatusDot } from './ui.tsx';
 import { VillageData } from './village.ts';
 
 /** The language the API is asked to answer errors in; read at request time. */
@@ -102,14 +117,23 @@ export function App() {
   );
 
   useEffect(() => {
+    // The public trace page names its product itself.
+    if (route.page === 'trace') return;
     const name = data?.summary?.name;
     document.title = name ? `${name} · Lumbung` : 'Lumbung';
   });
 
+  const access = supplyAccess(roles);
   let main: JSX.Element;
-  if (start.status === 'error') main = <ErrorBox error={start.error} onRetry={restore} />;
+  // The public trace page needs no session: a shopper who scanned a pack is never sent to the sign-in page.
+  if (route.page === 'trace')
+    main = (
+      <Lazy load={loadTrace} render={(m) => <m.PublicTracePage villageId={route.villageId} lotId={route.lotId} />} />
+    );
+  else if (start.status === 'error') main = <ErrorBox error={start.error} onRetry={restore} />;
   else if (!session) main = start.status === 'restoring' ? <Loading /> : <SignInPage auth={auth} />;
-  else main = <Page route={route} data={data} session={session} roles={roles} />;
+  else main = <Page route={route} data={data} session={session} roles={roles} access={access} />;
+  const signedIn = session && route.page !== 'trace' ? session : undefined;
 
   return (
     <UiContext.Provider value={ui}>
@@ -131,9 +155,13 @@ export function App() {
             {ui.t('switchLanguage')}
           </button>
         </div>
-        {session && <UserBar session={session} roles={villageId ? roles : allRoles(session.memberships)} auth={auth} />}
-        {session && <VillageSwitch session={session} villageId={villageId} />}
-        {data && <VillageNav data={data} route={route} />}
+        {signedIn && (
+          <UserBar session={signedIn} roles={villageId ? roles : allRoles(signedIn.memberships)} auth={auth} />
+        )}
+        {signedIn && <VillageSwitch session={signedIn} villageId={villageId} />}
+        {signedIn && villageId && (data || access.read) && (
+          <VillageNav villageId={villageId} data={data} access={access} route={route} />
+        )}
       </header>
       <main id="main" tabIndex={-1}>
         {main}
@@ -204,27 +232,47 @@ function VillageSwitch({ session, villageId }: { session: Session; villageId: st
   );
 }
 
-function VillageNav({ data, route }: { data: VillageData; route: Route }) {
+/** The page a tab stands for: a site belongs to the overview, an order to the orders, a lot to the lots. */
+const TAB_OF: Partial<Record<Route['page'], Route['page']>> = { site: 'overview', order: 'orders', lot: 'lots' };
+
+/**
+ * The village's tabs: the telemetry pages for the roles that read telemetry (`data`), the supply-chain pages
+ * for the roles with `supply.read` (the packing house only for those who keep stock; a buyer: orders and lots).
+ */
+function VillageNav({
+  villageId: v,
+  data,
+  access,
+  route,
+}: {
+  villageId: string;
+  data: VillageData | undefined;
+  access: SupplyAccess;
+  route: Route;
+}) {
   const { t } = useUi();
-  useVillage(data);
-  const v = data.villageId;
-  const items = [
-    { page: 'overview', label: t('navOverview'), to: href({ page: 'overview', villageId: v }) },
-    { page: 'devices', label: t('navDevices'), to: href({ page: 'devices', villageId: v }) },
-    { page: 'alerts', label: t('navAlerts'), to: href({ page: 'alerts', villageId: v }) },
-  ] as const;
-  const current = route.page === 'site' ? 'overview' : route.page;
-  const open = data.alerts.filter((a) => a.status === 'open').length;
+  const items: { page: Route['page']; label: string; to: string }[] = [];
+  if (data)
+    items.push(
+      { page: 'overview', label: t('navOverview'), to: href({ page: 'overview', villageId: v }) },
+      { page: 'devices', label: t('navDevices'), to: href({ page: 'devices', villageId: v }) },
+      { page: 'alerts', label: t('navAlerts'), to: href({ page: 'alerts', villageId: v }) },
+    );
+  if (access.read) items.push({ page: 'orders', label: t('navOrders'), to: href({ page: 'orders', villageId: v }) });
+  if (access.stock) items.push({ page: 'stock', label: t('navStock'), to: href({ page: 'stock', villageId: v }) });
+  if (access.read) items.push({ page: 'lots', label: t('navLots'), to: href({ page: 'lots', villageId: v }) });
+  // Without telemetry (a buyer), the village's own address shows the orders.
+  const current = !data && route.page === 'overview' ? 'orders' : (TAB_OF[route.page] ?? route.page);
   return (
     <>
-      {data.summary && <p class="village">{data.summary.name}</p>}
+      {data && <VillageName data={data} />}
       <nav aria-label={t('mainNav')}>
         <ul class="tabs">
           {items.map((i) => (
             <li key={i.page}>
               <a href={i.to} aria-current={current === i.page ? 'page' : undefined}>
                 {i.label}
-                {i.page === 'alerts' && open > 0 && <span class="badge">{open}</span>}
+                {i.page === 'alerts' && data && <OpenAlerts data={data} />}
               </a>
             </li>
           ))}
@@ -234,23 +282,147 @@ function VillageNav({ data, route }: { data: VillageData; route: Route }) {
   );
 }
 
+function VillageName({ data }: { data: VillageData }) {
+  useVillage(data);
+  return data.summary ? <p class="village">{data.summary.name}</p> : null;
+}
+
+function OpenAlerts({ data }: { data: VillageData }) {
+  useVillage(data);
+  const open = data.alerts.filter((a) => a.status === 'open').length;
+  return open > 0 ? <span class="badge">{open}</span> : null;
+}
+
 function Page({
   route,
   data,
   session,
   roles,
+  access,
 }: {
   route: Route;
   data: VillageData | undefined;
   session: Session;
   roles: readonly Role[];
+  access: SupplyAccess;
 }) {
   const { t } = useUi();
-  if (route.page === 'villages') return <VillagesPage />;
+  if (route.page === 'villages') return supplyOnly(session) ? <SupplyStart session={session} /> : <VillagesPage />;
   if (route.page === 'notFound') return <p>{t('notFound')}</p>;
   if (roles.length === 0 && !isPlatformAdmin(session.memberships)) return <p role="status">{t('noAccess')}</p>;
-  if (!data) return <LimitedPage roles={roles} />;
+  if (isSupplyRoute(route))
+    return access.read ? <Supply route={route} data={data} access={access} /> : <p role="status">{t('noAccess')}</p>;
+  if (!data) {
+    // A buyer reads no telemetry: the village's address shows their orders.
+    if (access.read && route.page === 'overview')
+      return <Supply route={{ page: 'orders', villageId: route.villageId }} data={data} access={access} />;
+    return <LimitedPage roles={roles} />;
+  }
   return <VillagePage route={route} data={data} />;
+}
+
+/** A user who reads the supply chain but no telemetry anywhere (a buyer): their start page is their orders. */
+const supplyOnly = (session: Session): boolean => {
+  const roles = allRoles(session.memberships);
+  return !isPlatformAdmin(session.memberships) && !canReadTelemetry(roles) && canReadSupply(roles);
+};
+
+/** The start page of a supply-only user: straight to the orders of their one village, else a choice. */
+function SupplyStart({ session }: { session: Session }) {
+  const { t } = useUi();
+  const villages = memberVillages(session.memberships).filter((v) => canReadSupply(rolesIn(session.memberships, v)));
+  const only = villages.length === 1 ? villages[0] : undefined;
+  useEffect(() => {
+    if (only) location.replace(href({ page: 'orders', villageId: only }));
+  }, [only]);
+  if (only) return <Loading />;
+  return (
+    <>
+      <h1>{t('villagesTitle')}</h1>
+      <ul class="links">
+        {villages.map((v) => (
+          <li key={v}>
+            <a href={href({ page: 'orders', villageId: v })}>{v}</a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** What the lazily loaded supply-chain chunks take from the entry instead of importing it (pages/supply/kit.tsx). */
+const kit = (): Kit => ({
+  runtime: { jsx, jsxs, Fragment },
+  hooks: { useState, useEffect, useMemo, useRef },
+  useUi,
+  useVillage,
+  ErrorBox,
+  Loading,
+  Problem,
+  StatusDot,
+  LiveStatus,
+  SiteDetails,
+  rangeText,
+  href,
+  qs,
+  Api,
+  ApiError,
+  toApiError,
+  readResponse,
+  apiBase: API_BASE,
+  daysSince,
+  fill,
+  metricLabel,
+  siteReadings,
+  limitsOf,
+  outside,
+  siteStatus,
+});
+
+/** A lazily loaded chunk, installed once; a failed load is forgotten so that "Coba lagi" fetches it again. */
+function lazyChunk<M extends { install(k: Kit): void }>(load: () => Promise<M>): () => Promise<M> {
+  let loading: Promise<M> | undefined;
+  return () =>
+    (loading ??= load().then(
+      (m) => {
+        m.install(kit());
+        return m;
+      },
+      (err: unknown) => {
+        loading = undefined;
+        throw new ApiError('NETWORK', String(err), 0);
+      },
+    ));
+}
+
+type SupplyChunk = typeof import('./pages/supply/index.tsx');
+type TraceChunk = typeof import('./pages/supply/trace.tsx');
+// Supply pages are chunks of their own: the first page of a farmer or a packing-house worker carries none of them.
+const loadSupply = lazyChunk<SupplyChunk>(() => import('./pages/supply/index.tsx'));
+const loadTrace = lazyChunk<TraceChunk>(() => import('./pages/supply/trace.tsx'));
+
+/** Renders a lazily loaded chunk's page once it has arrived ("Memuat…" until then, the error and a retry on failure). */
+function Lazy<M>({ load, render }: { load: () => Promise<M>; render: (m: M) => JSX.Element }) {
+  const [mod, setMod] = useState<{ m: M } | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    load().then(
+      (m) => live && setMod({ m }),
+      (e: unknown) => live && setError(toApiError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, attempt]);
+  if (mod) return render(mod.m);
+  return error ? <ErrorBox error={error} onRetry={() => setAttempt(attempt + 1)} /> : <Loading />;
+}
+
+function Supply({ route, data, access }: { route: SupplyRoute; data: VillageData | undefined; access: SupplyAccess }) {
+  return <Lazy load={loadSupply} render={(m) => <m.SupplyPage route={route} data={data} access={access} />} />;
 }
 
 function VillagePage({ route, data }: { route: Route; data: VillageData }) {

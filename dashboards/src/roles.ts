@@ -49,3 +49,51 @@ export const memberVillages = (memberships: readonly Membership[]): string[] => 
 
 export const canReadTelemetry = (roles: readonly Role[]): boolean => roles.some((r) => TELEMETRY_ROLES.includes(r));
 export const canManageAlerts = (roles: readonly Role[]): boolean => roles.some((r) => ALERT_MANAGE_ROLES.includes(r));
+
+/** `supply.read`: products, producers, lots, stock, orders, inspections, shipments and traces (a buyer: their orders'). */
+export const SUPPLY_READ_ROLES: readonly Role[] = [
+  'platform_admin',
+  'village_admin',
+  'packing_staff',
+  'kub_coordinator',
+  'buyer',
+];
+/** `stock.manage`: record lots and stock movements. They also get the packing-house page (rooms, stock, warnings). */
+export const STOCK_MANAGE_ROLES: readonly Role[] = [
+  'platform_admin',
+  'village_admin',
+  'packing_staff',
+  'kub_coordinator',
+];
+/** `order.manage`: take bulk orders, recompute and adjust their allocation. */
+export const ORDER_MANAGE_ROLES: readonly Role[] = ['platform_admin', 'village_admin', 'kub_coordinator'];
+/** `quality.inspect`: record inspections, put lots on hold and release them. */
+export const QUALITY_INSPECT_ROLES: readonly Role[] = [
+  'platform_admin',
+  'village_admin',
+  'packing_staff',
+  'kub_coordinator',
+];
+/** `lot.recall`: recall a lot and everything made from it. */
+export const LOT_RECALL_ROLES: readonly Role[] = ['platform_admin', 'village_admin', 'kub_coordinator'];
+
+const holds = (list: readonly Role[]) => (roles: readonly Role[]) => roles.some((r) => list.includes(r));
+export const canReadSupply = holds(SUPPLY_READ_ROLES);
+
+/** What the supply-chain pages offer the user in one village (computed by the entry, passed to the lazy pages). */
+export interface SupplyAccess {
+  read: boolean;
+  /** The packing-house page and the movement form. */
+  stock: boolean;
+  orders: boolean;
+  inspect: boolean;
+  recall: boolean;
+}
+
+export const supplyAccess = (roles: readonly Role[]): SupplyAccess => ({
+  read: canReadSupply(roles),
+  stock: holds(STOCK_MANAGE_ROLES)(roles),
+  orders: holds(ORDER_MANAGE_ROLES)(roles),
+  inspect: holds(QUALITY_INSPECT_ROLES)(roles),
+  recall: holds(LOT_RECALL_ROLES)(roles),
+});

@@ -8,15 +8,34 @@ export type Route =
   | { page: 'site'; villageId: string; siteId: string }
   | { page: 'devices'; villageId: string }
   | { page: 'alerts'; villageId: string }
+  | { page: 'orders'; villageId: string }
+  | { page: 'order'; villageId: string; orderId: string }
+  | { page: 'stock'; villageId: string }
+  | { page: 'lots'; villageId: string }
+  | { page: 'lot'; villageId: string; lotId: string }
+  | { page: 'trace'; villageId: string; lotId: string }
   | { page: 'notFound' };
 
+/** The supply-chain pages of a village (issue 5): loaded lazily, shown to the roles with `supply.read`. */
+export type SupplyRoute = Extract<Route, { page: 'orders' | 'order' | 'stock' | 'lots' | 'lot' }>;
+const SUPPLY_PAGES: readonly string[] = ['orders', 'order', 'stock', 'lots', 'lot'];
+export const isSupplyRoute = (r: Route): r is SupplyRoute => SUPPLY_PAGES.includes(r.page);
+
 const ID = '([a-z0-9][a-z0-9_-]{0,63})';
+/** A lot code (LotCode of @lumbung/schemas: GS1 AI 10, at most 20 characters). */
+const LOT = '([A-Z0-9][A-Z0-9-]{0,19})';
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/?$/, () => ({ page: 'villages' })],
   [new RegExp(`^/v/${ID}/?$`), (m) => ({ page: 'overview', villageId: m[1]! })],
   [new RegExp(`^/v/${ID}/site/${ID}/?$`), (m) => ({ page: 'site', villageId: m[1]!, siteId: m[2]! })],
   [new RegExp(`^/v/${ID}/devices/?$`), (m) => ({ page: 'devices', villageId: m[1]! })],
   [new RegExp(`^/v/${ID}/alerts/?$`), (m) => ({ page: 'alerts', villageId: m[1]! })],
+  [new RegExp(`^/v/${ID}/orders/?$`), (m) => ({ page: 'orders', villageId: m[1]! })],
+  [new RegExp(`^/v/${ID}/order/${ID}/?$`), (m) => ({ page: 'order', villageId: m[1]!, orderId: m[2]! })],
+  [new RegExp(`^/v/${ID}/stock/?$`), (m) => ({ page: 'stock', villageId: m[1]! })],
+  [new RegExp(`^/v/${ID}/lots/?$`), (m) => ({ page: 'lots', villageId: m[1]! })],
+  [new RegExp(`^/v/${ID}/lot/${LOT}/?$`), (m) => ({ page: 'lot', villageId: m[1]!, lotId: m[2]! })],
+  [new RegExp(`^/trace/${ID}/${LOT}/?$`), (m) => ({ page: 'trace', villageId: m[1]!, lotId: m[2]! })],
 ];
 
 export function parseRoute(hash: string): Route {
@@ -40,9 +59,26 @@ export function href(route: Route): string {
       return `#/v/${route.villageId}/devices`;
     case 'alerts':
       return `#/v/${route.villageId}/alerts`;
+    case 'orders':
+      return `#/v/${route.villageId}/orders`;
+    case 'order':
+      return `#/v/${route.villageId}/order/${route.orderId}`;
+    case 'stock':
+      return `#/v/${route.villageId}/stock`;
+    case 'lots':
+      return `#/v/${route.villageId}/lots`;
+    case 'lot':
+      return `#/v/${route.villageId}/lot/${route.lotId}`;
+    case 'trace':
+      return `#/trace/${route.villageId}/${route.lotId}`;
     case 'notFound':
       return '#/';
   }
 }
 
-export const villageOf = (route: Route): string | undefined => ('villageId' in route ? route.villageId : undefined);
+/**
+ * The village whose session data a page needs. The public trace page has none: a shopper who scanned a pack
+ * opens it without signing in, and a signed-in user opening it loads no village data either.
+ */
+export const villageOf = (route: Route): string | undefined =>
+  'villageId' in route && route.page !== 'trace' ? route.villageId : undefined;

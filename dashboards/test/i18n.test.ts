@@ -2,6 +2,24 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LANGS, placeholders, storedLang, translate } from '../src/i18n/index.ts';
+import { publicEn } from '../src/i18n/public-en.ts';
+import { publicId } from '../src/i18n/public-id.ts';
+import { supplyEn } from '../src/i18n/supply-en.ts';
+import { supplyId } from '../src/i18n/supply-id.ts';
+
+/** The catalogues of the lazily loaded pages (supply chain, public trace page), each in both languages. */
+const LAZY: Record<string, Record<'id' | 'en', Record<string, string>>> = {
+  supply: { id: supplyId, en: supplyEn },
+  public: { id: publicId, en: publicEn },
+};
+
+/** What `t('key')` can name in a source file: the supply pages also their own words, the public page only its own. */
+function knownKeys(file: string): Set<string> {
+  const f = file.split(path.sep).join('/');
+  if (f === 'pages/supply/trace.tsx') return new Set(Object.keys(publicId));
+  if (f.startsWith('pages/supply/')) return new Set([...Object.keys(supplyId), ...Object.keys(CATALOGUES.id)]);
+  return new Set(Object.keys(CATALOGUES.id));
+}
 
 describe('the interface catalogues', () => {
   it('have the same keys in Bahasa Indonesia and English', () => {
@@ -29,10 +47,29 @@ describe('the interface catalogues', () => {
     const missing: string[] = [];
     for (const f of files) {
       const text = await readFile(path.join(src, f), 'utf8');
-      for (const m of text.matchAll(/\bt\('([A-Za-z_]+)'/g))
-        if (!(m[1]! in CATALOGUES.id)) missing.push(`${f}: ${m[1]}`);
+      const known = knownKeys(f);
+      for (const m of text.matchAll(/\bt\('([A-Za-z_]+)'/g)) if (!known.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it.each(Object.entries(LAZY))(
+    'the %s pages have their own catalogue with the same keys and {placeholders} in both languages',
+    (_, c) => {
+      expect(Object.keys(c.en).sort()).toEqual(Object.keys(c.id).sort());
+      const problems: string[] = [];
+      for (const key of Object.keys(c.id)) {
+        const [a, b] = [c.id[key]!, c.en[key]!];
+        if (JSON.stringify(placeholders(a)) !== JSON.stringify(placeholders(b)))
+          problems.push(`${key}: id ${placeholders(a)} vs en ${placeholders(b)}`);
+        if (!a.trim() || !b.trim()) problems.push(`${key} is empty`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it("has no supply-page key that hides one of the app's (the supply pages look in their catalogue first)", () => {
+    expect(Object.keys(supplyId).filter((k) => k in CATALOGUES.id)).toEqual([]);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

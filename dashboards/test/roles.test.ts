@@ -2,7 +2,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES } from '../src/i18n/index.ts';
-import { ALERT_MANAGE_ROLES, ROLES, rolesIn, TELEMETRY_ROLES } from '../src/roles.ts';
+import {
+  ALERT_MANAGE_ROLES,
+  LOT_RECALL_ROLES,
+  ORDER_MANAGE_ROLES,
+  QUALITY_INSPECT_ROLES,
+  ROLES,
+  rolesIn,
+  STOCK_MANAGE_ROLES,
+  SUPPLY_READ_ROLES,
+  supplyAccess,
+  TELEMETRY_ROLES,
+} from '../src/roles.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 
@@ -40,6 +51,38 @@ describe('what the dashboard offers each role', () => {
     const holders = (p: string) => ROLES.filter((_, i) => grants.get(p)?.[i]);
     expect([...TELEMETRY_ROLES].sort()).toEqual(holders('telemetry.read').sort());
     expect([...ALERT_MANAGE_ROLES].sort()).toEqual(holders('alert.manage').sort());
+  });
+
+  it.each([
+    ['supply.read', SUPPLY_READ_ROLES],
+    ['stock.manage', STOCK_MANAGE_ROLES],
+    ['order.manage', ORDER_MANAGE_ROLES],
+    ['quality.inspect', QUALITY_INSPECT_ROLES],
+    ['lot.recall', LOT_RECALL_ROLES],
+  ])('offers the supply-chain pages and buttons by the matrix: %s', async (permission, list) => {
+    const { grants } = await matrix();
+    expect(grants.has(permission), `${permission} is missing from docs/permissions.md`).toBe(true);
+    const holders = ROLES.filter((_, i) => grants.get(permission)?.[i]);
+    expect([...list].sort()).toEqual([...holders].sort());
+  });
+
+  it('gives a buyer orders and lots to read, no packing house and no buttons', () => {
+    expect(supplyAccess(['buyer'])).toEqual({ read: true, stock: false, orders: false, inspect: false, recall: false });
+    expect(supplyAccess(['packing_staff'])).toEqual({
+      read: true,
+      stock: true,
+      orders: false,
+      inspect: true,
+      recall: false,
+    });
+    expect(supplyAccess(['kub_coordinator'])).toEqual({
+      read: true,
+      stock: true,
+      orders: true,
+      inspect: true,
+      recall: true,
+    });
+    expect(supplyAccess(['farmer', 'csr_partner']).read).toBe(false);
   });
 
   it("has index.html's early requests only for the roles that read telemetry", async () => {

@@ -13,12 +13,14 @@ export const LANG_STORAGE_KEY = 'lumbung.lang';
 
 export type Params = Record<string, string | number>;
 
-/** A message with its {placeholders} filled; a missing parameter stays visible as {name}. */
-export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  const text = CATALOGUES[lang][key];
+/** A text with its {placeholders} filled; a missing parameter stays visible as {name}. */
+export function fill(text: string, params?: Params): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/** A message with its {placeholders} filled; a missing parameter stays visible as {name}. */
+export const translate = (lang: Lang, key: MessageKey, params?: Params): string => fill(CATALOGUES[lang][key], params);
 
 export type Translate = (key: MessageKey, params?: Params) => string;
 

@@ -1,0 +1,134 @@
+/** @jsxImportSource . */
+import type { InspectionRecord, LotRecord } from '@lumbung/schemas';
+import { useLoad, useT } from './common.tsx';
+import { entry, useState } from './kit.tsx';
+
+/** GET sampling-plan: ISO 2859-1 single sampling, normal inspection, for a lot size and AQL. */
+export interface SamplingPlan {
+  codeLetter: string;
+  sampleSize: number;
+  acceptNumber: number;
+  rejectNumber: number;
+  aql: number;
+  level: string;
+  lotSize: number;
+  wholeLot: boolean;
+}
+
+/**
+ * Records a quality inspection of a lot. The sampling plan for the lot's size is shown first (how many items to
+ * take and how many defects are allowed), so the inspector draws the right sample before counting defects; the
+ * cloud decides the result from the same plan, and a non-conformant lot goes on hold.
+ */
+export function InspectionForm({
+  villageId,
+  lot,
+  aql,
+  onDone,
+}: {
+  villageId: string;
+  lot: Pick<LotRecord, 'id' | 'quantity'>;
+  /** The product's AQL, if known (the cloud uses it by default). */
+  aql: number | undefined;
+  onDone: (r: InspectionRecord) => void;
+}) {
+  const t = useT();
+  const { api, fmt } = entry.useUi();
+  const v = `/villages/${villageId}`;
+  const plan = useLoad(
+    (signal) => api.get<SamplingPlan>(`${v}/sampling-plan${entry.qs({ lotSize: lot.quantity, aql })}`, signal),
+    [api, v, lot.quantity, aql],
+  );
+  const [defects, setDefects] = useState('');
+  const [notes, setNotes] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [result, setResult] = useState<InspectionRecord | undefined>(undefined);
+  const n = defects.trim() === '' ? Number.NaN : Number(defects);
+  const valid = Number.isInteger(n) && n >= 0;
+  const p = plan.value;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!valid) {
+      setProblem(t('defectsInvalid'));
+      return;
+    }
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const rec = await api.post<InspectionRecord>(`${v}/lots/${encodeURIComponent(lot.id)}/inspections`, {
+        defects: n,
+        notes: notes.trim() || null,
+        ...(aql !== undefined ? { aql } : {}),
+      });
+      setResult(rec);
+      setDefects('');
+      setNotes('');
+      onDone(rec);
+    } catch (err) {
+      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card form" onSubmit={submit} data-form="inspection">
+      <h3>{t('inspectLot', { lot: lot.id })}</h3>
+      {!p && plan.error && <entry.ErrorBox error={plan.error} onRetry={plan.reload} />}
+      {!p && !plan.error && <entry.Loading />}
+      {p && (
+        <div class="plan" data-sample-size={p.sampleSize}>
+          <p class="small muted">
+            {t('planBasis', { level: p.level, aql: fmt.number(p.aql), lotSize: fmt.number(p.lotSize) })}
+          </p>
+          <p>
+            <strong>
+              {p.wholeLot
+                ? t('planWholeLot', { n: fmt.number(p.sampleSize) })
+                : t('planSample', { n: fmt.number(p.sampleSize), letter: p.codeLetter })}
+            </strong>
+          </p>
+          <p class="small">{t('planAccept', { ac: p.acceptNumber, re: p.rejectNumber })}</p>
+        </div>
+      )}
+      <div class="field">
+        <label for={`defects-${lot.id}`}>{t('defects')}</label>
+        <input
+          id={`defects-${lot.id}`}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          step={1}
+          value={defects}
+          onInput={(e) => {
+            setDefects((e.currentTarget as HTMLInputElement).value);
+            setResult(undefined);
+          }}
+        />
+        {p && valid && (
+          <p class={n <= p.acceptNumber ? 'small ok' : 'small late'} role="status">
+            {n <= p.acceptNumber ? t('willAccept') : t('willReject')}
+          </p>
+        )}
+      </div>
+      <div class="field">
+        <label for={`notes-${lot.id}`}>{t('notesOptional')}</label>
+        <input
+          id={`notes-${lot.id}`}
+          type="text"
+          value={notes}
+          onInput={(e) => setNotes((e.currentTarget as HTMLInputElement).value)}
+        />
+      </div>
+      <entry.Problem text={problem} />
+      {result && (
+        <p class={result.result === 'conformant' ? 'okbox small' : 'warnbox small'} role="status">
+          {result.result === 'conformant' ? t('inspectionPassed') : t('inspectionFailed')}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !p}>
+        {t('recordInspection')}
+      </button>
+    </form>
+  );
+}
