@@ -292,7 +292,8 @@ function drawBlock(doc: Doc, block: Block): void {
     case 'heading':
       // Keep a heading with at least a few lines of what follows it.
       ensureSpace(doc, 60);
-      doc.moveDown(0.3).font(FONT_BOLD).fontSize(12).fillColor(COLORS.text);
+      if (doc.y > doc.page.margins.top + 1) doc.y += 6;
+      doc.font(FONT_BOLD).fontSize(12).fillColor(COLORS.text);
       doc.text(pdfSafe(block.text), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
       doc.moveDown(0.3);
       return;

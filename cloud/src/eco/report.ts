@@ -207,7 +207,7 @@ export function csrReportPdf(model: CsrReportModel): Promise<Buffer> {
       { key: L('Program', 'Programme'), value: model.meta.programmeName },
       {
         key: L('Desa', 'Villages'),
-        value: `${model.meta.villagesLabel} (${model.villages.map((v) => v.name).join(', ')})`,
+        value: villagesText(model),
       },
       {
         key: L('Jaringan listrik', 'Grid region'),
@@ -333,6 +333,13 @@ export function csrReportPdf(model: CsrReportModel): Promise<Buffer> {
     subject: `${model.meta.programmeName}, ${model.meta.villagesLabel}`,
     blocks,
   });
+}
+
+function villagesText(model: CsrReportModel): string {
+  const names = model.villages.map((v) => v.name).join(', ');
+  return names === model.meta.villagesLabel || names === ''
+    ? model.meta.villagesLabel
+    : `${model.meta.villagesLabel} (${names})`;
 }
 
 function indicatorTable(rows: ReportRow[], lang: Lang, withPrevious: boolean): TableBlock {
