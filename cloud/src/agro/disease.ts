@@ -1,5 +1,5 @@
 // Rice leaf blast (Pyricularia oryzae, "blas") infection risk by the BLASTAM rules (Hayashi & Koshimizu 1988,
-// Tohoku National Agricultural Experiment Station Research Report 78; "Koshimizu 1988"), as Japanese prefectural
+// Tohoku National Agricultural Experiment Station; often cited as Koshimizu 1988), as Japanese prefectural
 // plant protection offices apply them to AMeDAS data (Oita, Miyazaki, Shiga, Mie, Miyagi prefectures; the
 // thresholds are quoted in docs/agronomy.md). BLASTAM estimates leaf wetness from rain, wind and sunshine; a
 // village station measures relative humidity instead, so wetness here is estimated from RH (humidity.ts).
