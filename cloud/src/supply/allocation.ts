@@ -57,7 +57,6 @@ interface Active {
   producerId: string;
   capacity: number;
   weight: number;
-  order: number;
 }
 
 // Remainders computed from different numbers can differ in the last bits even when they are equal as
@@ -78,7 +77,9 @@ export function allocate(input: AllocationInput): AllocationResult {
   for (const m of members) {
     if (seen.has(m.producerId)) throw new RangeError(`producer ${m.producerId} is listed twice`);
     seen.add(m.producerId);
-    if (!(m.capacity >= 0)) throw new RangeError(`capacity of ${m.producerId} must be a number >= 0`);
+    if (!(m.capacity >= 0) || !Number.isFinite(m.capacity)) {
+      throw new RangeError(`capacity of ${m.producerId} must be a finite number >= 0`);
+    }
     if (m.weight !== undefined && (!(m.weight > 0) || !Number.isFinite(m.weight))) {
       throw new RangeError(`weight of ${m.producerId} must be a positive number`);
     }
@@ -92,18 +93,18 @@ export function allocate(input: AllocationInput): AllocationResult {
   };
 
   let active: Active[] = [];
-  members.forEach((m, order) => {
+  for (const m of members) {
     const capacity = Math.floor(m.capacity);
     if (capacity < 1) drop(m.producerId, 'no_capacity', 0);
-    else active.push({ producerId: m.producerId, capacity, weight: m.weight ?? capacity, order });
-  });
+    else active.push({ producerId: m.producerId, capacity, weight: m.weight ?? capacity });
+  }
 
   // Drop members below the minimum lot one at a time, smallest share first, and recompute: removing one
   // member raises everyone else's share, so a member just under the minimum may be above it once the
   // smallest is gone. Dropping all of them at once would turn away producers who could have taken part.
   let shares = waterFill(active, quantity);
   for (;;) {
-    const below = active.filter((a) => shares.get(a)!.share < minLot);
+    const below = active.filter((a) => shares.get(a)!.share < minLot - EPSILON);
     if (below.length === 0) break;
     below.sort((a, b) => shares.get(a)!.share - shares.get(b)!.share || a.capacity - b.capacity || cmp(a, b));
     const smallest = below[0]!;

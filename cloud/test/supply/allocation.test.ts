@@ -181,6 +181,9 @@ describe('allocate: caps, shortfall, ties', () => {
     expect(() => allocate({ quantity: 1.5, minLotSize: 0, members: [] })).toThrow(/quantity/);
     expect(() => allocate({ quantity: 10, minLotSize: -1, members: [] })).toThrow(/minLotSize/);
     expect(() => allocate({ quantity: 10, minLotSize: 0, members: members({ a: Number.NaN }) })).toThrow(/capacity/);
+    expect(() => allocate({ quantity: 10, minLotSize: 0, members: members({ a: Number.POSITIVE_INFINITY }) })).toThrow(
+      /capacity/,
+    );
     expect(() =>
       allocate({ quantity: 10, minLotSize: 0, members: [...members({ a: 5 }), ...members({ a: 6 })] }),
     ).toThrow(/twice/);
