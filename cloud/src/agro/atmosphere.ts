@@ -2,9 +2,18 @@
 // chapter 3. Pure functions of plain numbers: the daily ET0 of every plot of a season runs through them.
 // Units are FAO-56's: °C, kPa, m, m/s.
 
+// A season of one plot asks for the same elevation 365 times, and a fractional power costs more than the
+// rest of the daily equation's arithmetic: the last answer is kept.
+let lastElevation = Number.NaN;
+let lastPressure = Number.NaN;
+
 /** Atmospheric pressure [kPa] at an elevation [m] (FAO-56 Eq. 7). */
 export function atmosphericPressure(elevation: number): number {
-  return 101.3 * ((293 - 0.0065 * elevation) / 293) ** 5.26;
+  if (elevation !== lastElevation) {
+    lastPressure = 101.3 * ((293 - 0.0065 * elevation) / 293) ** 5.26;
+    lastElevation = elevation;
+  }
+  return lastPressure;
 }
 
 /** Psychrometric constant γ [kPa °C⁻¹] from the atmospheric pressure [kPa] (FAO-56 Eq. 8, λ = 2.45 MJ kg⁻¹). */

@@ -64,22 +64,53 @@ export function sunsetHourAngle(latitudeRad: number, declination: number): numbe
   return Math.acos(x < -1 ? -1 : x > 1 ? 1 : x);
 }
 
+// Ra is asked for every plot and every day: the sines of the last latitude and of the last day are kept, so a
+// loop over the days of one plot, or over the plots of one day, computes each only once.
+let memoLatitude = Number.NaN;
+let sinLat = 0;
+let cosLat = 0;
+let tanLat = 0;
+let memoDay = Number.NaN;
+let dayDr = 0;
+let sinDec = 0;
+let cosDec = 0;
+let tanDec = 0;
+
+function prepareSun(latitude: number, dayOfYear: number): void {
+  if (latitude !== memoLatitude) {
+    const phi = latitude * RAD;
+    sinLat = Math.sin(phi);
+    cosLat = Math.cos(phi);
+    tanLat = Math.tan(phi);
+    memoLatitude = latitude;
+  }
+  if (dayOfYear !== memoDay) {
+    const delta = solarDeclination(dayOfYear);
+    dayDr = inverseRelativeDistance(dayOfYear);
+    sinDec = Math.sin(delta);
+    cosDec = Math.cos(delta);
+    tanDec = sinDec / cosDec;
+    memoDay = dayOfYear;
+  }
+}
+
+/** ωs of the prepared latitude and day (Eq. 25, clamped as in sunsetHourAngle). */
+function preparedSunsetHourAngle(): number {
+  const x = -tanLat * tanDec;
+  return Math.acos(x < -1 ? -1 : x > 1 ? 1 : x);
+}
+
 /** Extraterrestrial radiation Ra [MJ m⁻² day⁻¹] of day J at a latitude [°] (FAO-56 Eq. 21-25). */
 export function extraterrestrialRadiation(latitude: number, dayOfYear: number): number {
-  const phi = latitude * RAD;
-  const delta = solarDeclination(dayOfYear);
-  const ws = sunsetHourAngle(phi, delta);
-  return (
-    ((24 * 60) / Math.PI) *
-    SOLAR_CONSTANT *
-    inverseRelativeDistance(dayOfYear) *
-    (ws * Math.sin(phi) * Math.sin(delta) + Math.cos(phi) * Math.cos(delta) * Math.sin(ws))
-  );
+  prepareSun(latitude, dayOfYear);
+  const ws = preparedSunsetHourAngle();
+  return ((24 * 60) / Math.PI) * SOLAR_CONSTANT * dayDr * (ws * sinLat * sinDec + cosLat * cosDec * Math.sin(ws));
 }
 
 /** Daylight hours N [hour] of day J at a latitude [°] (FAO-56 Eq. 34). */
 export function daylightHours(latitude: number, dayOfYear: number): number {
-  return (24 / Math.PI) * sunsetHourAngle(latitude * RAD, solarDeclination(dayOfYear));
+  prepareSun(latitude, dayOfYear);
+  return (24 / Math.PI) * preparedSunsetHourAngle();
 }
 
 /** Seasonal correction Sc [hour] for solar time on day J (FAO-56 Eq. 32-33, the equation of time). */
@@ -194,10 +225,11 @@ export function netShortwaveRadiation(rs: number, albedo = REFERENCE_ALBEDO): nu
  * shortwave radiation Rs/Rso, limited here to ≤ 1.0 as Eq. 39 requires.
  */
 export function netLongwaveRadiation(tmax: number, tmin: number, ea: number, rsRso: number): number {
-  const kmax = tmax + 273.16;
-  const kmin = tmin + 273.16;
+  // Squares squared: V8 turns a power with a constant exponent into a general pow call.
+  const kmax2 = (tmax + 273.16) * (tmax + 273.16);
+  const kmin2 = (tmin + 273.16) * (tmin + 273.16);
   return (
-    ((STEFAN_BOLTZMANN * (kmax ** 4 + kmin ** 4)) / 2) *
+    ((STEFAN_BOLTZMANN * (kmax2 * kmax2 + kmin2 * kmin2)) / 2) *
     (0.34 - 0.14 * Math.sqrt(ea)) *
     (1.35 * Math.min(rsRso, 1) - 0.35)
   );
