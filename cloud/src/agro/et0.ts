@@ -173,36 +173,45 @@ const given = (o: Record<string, unknown>, keys: readonly string[]) => keys.filt
 
 const HUMIDITY_FIELDS = ['rhmax', 'rhmin', 'rhmean', 'ea', 'tdew'] as const;
 
+/** The error of a body that is no JSON object; other object issues (unknown keys) keep zod's message. */
+const OBJECT = {
+  error: (issue: { code?: string; input?: unknown }) =>
+    issue.code === 'invalid_type' ? 'harus berupa objek JSON / must be a JSON object' : undefined,
+};
+
 /**
  * Input of `et0Daily`: one day, or one month of mean daily values with `period: "month"` (date then best the
  * 15th, as FAO-56 Table 2.6 does). Humidity as one of rhmax + rhmin, rhmax, rhmean, ea or tdew (none: ea from
  * Tmin); radiation as sunshineHours or solarRadiation (neither: from the temperature range with krs).
  */
 export const Et0DailyInput = z
-  .strictObject({
-    latitude: between(-90, 90, '°').describe('Latitude, degrees, north positive'),
-    elevation: between(-500, 9000, 'm').describe('Station elevation above sea level, m'),
-    date: CalendarDate.optional().describe('Local date YYYY-MM-DD (or dayOfYear)'),
-    dayOfYear: DayOfYear.optional().describe('Day of the year, 1 = 1 January (or date)'),
-    tmax: between(-60, 65, '°C').describe('Maximum air temperature, °C'),
-    tmin: between(-70, 60, '°C').describe('Minimum air temperature, °C'),
-    rhmax: between(0, 100, '%').optional().describe('Maximum relative humidity, %'),
-    rhmin: between(0, 100, '%').optional().describe('Minimum relative humidity, %'),
-    rhmean: between(0, 100, '%').optional().describe('Mean relative humidity, %'),
-    ea: between(0, 10, 'kPa').optional().describe('Actual vapour pressure, kPa'),
-    tdew: between(-70, 60, '°C').optional().describe('Dewpoint temperature, °C'),
-    windSpeed: between(0, 75, 'm/s').optional().describe('Mean wind speed, m/s (absent: 2 m/s)'),
-    windHeight: between(0.5, 100, 'm').optional().describe('Height of the wind measurement, m (default 2)'),
-    sunshineHours: between(0, 24, 'h').optional().describe('Hours of bright sunshine n'),
-    solarRadiation: between(0, 60, 'MJ m⁻² day⁻¹').optional().describe('Solar radiation Rs, MJ m⁻² day⁻¹'),
-    krs: between(0.1, 0.25, '').optional().describe('kRs of Eq. 50 (0.16 interior, 0.19 coastal)'),
-    period: z
-      .enum(['day', 'month'], { error: typeError('harus "day" atau "month" / must be "day" or "month"') })
-      .optional()
-      .describe('"day" (default) or "month" of mean daily values'),
-    tmeanPreviousMonth: between(-70, 60, '°C').optional().describe('Mean air temperature of the previous month'),
-    tmeanNextMonth: between(-70, 60, '°C').optional().describe('Mean air temperature of the next month'),
-  })
+  .strictObject(
+    {
+      latitude: between(-90, 90, '°').describe('Latitude, degrees, north positive'),
+      elevation: between(-500, 9000, 'm').describe('Station elevation above sea level, m'),
+      date: CalendarDate.optional().describe('Local date YYYY-MM-DD (or dayOfYear)'),
+      dayOfYear: DayOfYear.optional().describe('Day of the year, 1 = 1 January (or date)'),
+      tmax: between(-60, 65, '°C').describe('Maximum air temperature, °C'),
+      tmin: between(-70, 60, '°C').describe('Minimum air temperature, °C'),
+      rhmax: between(0, 100, '%').optional().describe('Maximum relative humidity, %'),
+      rhmin: between(0, 100, '%').optional().describe('Minimum relative humidity, %'),
+      rhmean: between(0, 100, '%').optional().describe('Mean relative humidity, %'),
+      ea: between(0, 10, 'kPa').optional().describe('Actual vapour pressure, kPa'),
+      tdew: between(-70, 60, '°C').optional().describe('Dewpoint temperature, °C'),
+      windSpeed: between(0, 75, 'm/s').optional().describe('Mean wind speed, m/s (absent: 2 m/s)'),
+      windHeight: between(0.5, 100, 'm').optional().describe('Height of the wind measurement, m (default 2)'),
+      sunshineHours: between(0, 24, 'h').optional().describe('Hours of bright sunshine n'),
+      solarRadiation: between(0, 60, 'MJ m⁻² day⁻¹').optional().describe('Solar radiation Rs, MJ m⁻² day⁻¹'),
+      krs: between(0.1, 0.25, '').optional().describe('kRs of Eq. 50 (0.16 interior, 0.19 coastal)'),
+      period: z
+        .enum(['day', 'month'], { error: typeError('harus "day" atau "month" / must be "day" or "month"') })
+        .optional()
+        .describe('"day" (default) or "month" of mean daily values'),
+      tmeanPreviousMonth: between(-70, 60, '°C').optional().describe('Mean air temperature of the previous month'),
+      tmeanNextMonth: between(-70, 60, '°C').optional().describe('Mean air temperature of the next month'),
+    },
+    OBJECT,
+  )
   .superRefine((v, ctx) => {
     const when = given(v, ['date', 'dayOfYear']);
     if (when.length !== 1)
@@ -250,8 +259,10 @@ export const Et0DailyInput = z
     if (v.period !== 'month')
       for (const f of given(v, ['tmeanPreviousMonth', 'tmeanNextMonth']))
         issue(ctx, f, `${f} hanya untuk period "month" / ${f} applies only to period "month"`);
-    if (v.sunshineHours !== undefined && when.length === 1) {
-      const daylight = daylightHours(v.latitude, v.dayOfYear ?? dayOfYearOf(v.date!));
+    // A field's own refinement (a date like 2025-02-29) does not stop this one: check the date again.
+    const doy = v.dayOfYear ?? (v.date !== undefined && isCalendarDate(v.date) ? dayOfYearOf(v.date) : undefined);
+    if (v.sunshineHours !== undefined && when.length === 1 && doy !== undefined) {
+      const daylight = daylightHours(v.latitude, doy);
       if (v.sunshineHours > daylight + 0.05)
         issue(
           ctx,
@@ -263,31 +274,34 @@ export const Et0DailyInput = z
 export type Et0DailyInput = z.infer<typeof Et0DailyInput>;
 
 /** Input of `et0Hourly`: one hour of station data. `rsRsoNight` is used only if the hour is at night. */
-export const Et0HourlyInput = z.strictObject({
-  latitude: between(-90, 90, '°').describe('Latitude, degrees, north positive'),
-  longitude: between(-180, 180, '°').describe('Longitude, degrees, east positive'),
-  utcOffsetHours: between(-12, 14, 'h').describe('UTC offset of local standard time, hours (WIB 7, WITA 8, WIT 9)'),
-  elevation: between(-500, 9000, 'm').describe('Station elevation above sea level, m'),
-  date: CalendarDate.describe('Local date YYYY-MM-DD'),
-  hourStart: z
-    .number({ error: NUMBER })
-    .int({ error: 'harus bilangan bulat / must be a whole number' })
-    .min(0, { error: 'minimal 0 / must be at least 0' })
-    .max(23, { error: 'maksimal 23 / must be at most 23' })
-    .describe('Start hour of the 1-hour period, local standard time (14 = 14:00-15:00)'),
-  temperature: between(-70, 65, '°C').describe('Mean air temperature of the hour, °C'),
-  rh: between(0, 100, '%').describe('Mean relative humidity of the hour, %'),
-  windSpeed: between(0, 75, 'm/s').describe('Mean wind speed of the hour, m/s'),
-  windHeight: between(0.5, 100, 'm').optional().describe('Height of the wind measurement, m (default 2)'),
-  solarRadiation: between(0, 5, 'MJ m⁻² h⁻¹').describe('Solar radiation Rs of the hour, MJ m⁻² h⁻¹'),
-  rsRsoNight: between(0.3, 1, '')
-    .optional()
-    .describe('Rs/Rso for a night hour (cloudiness 2-3 h before sunset); default 0.5'),
-  reference: z
-    .enum(['fao56', 'asce'], { error: typeError('harus "fao56" atau "asce" / must be "fao56" or "asce"') })
-    .optional()
-    .describe('"fao56" (default, Eq. 53) or "asce": ASCE-EWRI 2005 short reference ETos'),
-});
+export const Et0HourlyInput = z.strictObject(
+  {
+    latitude: between(-90, 90, '°').describe('Latitude, degrees, north positive'),
+    longitude: between(-180, 180, '°').describe('Longitude, degrees, east positive'),
+    utcOffsetHours: between(-12, 14, 'h').describe('UTC offset of local standard time, hours (WIB 7, WITA 8, WIT 9)'),
+    elevation: between(-500, 9000, 'm').describe('Station elevation above sea level, m'),
+    date: CalendarDate.describe('Local date YYYY-MM-DD'),
+    hourStart: z
+      .number({ error: NUMBER })
+      .int({ error: 'harus bilangan bulat / must be a whole number' })
+      .min(0, { error: 'minimal 0 / must be at least 0' })
+      .max(23, { error: 'maksimal 23 / must be at most 23' })
+      .describe('Start hour of the 1-hour period, local standard time (14 = 14:00-15:00)'),
+    temperature: between(-70, 65, '°C').describe('Mean air temperature of the hour, °C'),
+    rh: between(0, 100, '%').describe('Mean relative humidity of the hour, %'),
+    windSpeed: between(0, 75, 'm/s').describe('Mean wind speed of the hour, m/s'),
+    windHeight: between(0.5, 100, 'm').optional().describe('Height of the wind measurement, m (default 2)'),
+    solarRadiation: between(0, 5, 'MJ m⁻² h⁻¹').describe('Solar radiation Rs of the hour, MJ m⁻² h⁻¹'),
+    rsRsoNight: between(0.3, 1, '')
+      .optional()
+      .describe('Rs/Rso for a night hour (cloudiness 2-3 h before sunset); default 0.5'),
+    reference: z
+      .enum(['fao56', 'asce'], { error: typeError('harus "fao56" atau "asce" / must be "fao56" or "asce"') })
+      .optional()
+      .describe('"fao56" (default, Eq. 53) or "asce": ASCE-EWRI 2005 short reference ETos'),
+  },
+  OBJECT,
+);
 export type Et0HourlyInput = z.infer<typeof Et0HourlyInput>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -213,6 +213,8 @@ describe('Et0DailyInput refuses bad input and names the field', () => {
     [{ ...LYON_JULY, date: '2025-07-15' }, 'date', /not both/],
     [{ latitude: 0, elevation: 0, tmax: 30, tmin: 20 }, 'date', /is required/],
     [{ ...LYON_JULY, dayOfYear: undefined, date: '2025-02-29' }, 'date', /not a valid YYYY-MM-DD date/],
+    [{ ...LYON_JULY, dayOfYear: undefined, date: '2025-02-29', sunshineHours: 8 }, 'date', /not a valid/],
+    [[LYON_JULY], '', /must be a JSON object/],
     [{ ...LYON_JULY, tmin: 30 }, 'tmin', /tmin is above tmax/],
     [{ ...LYON_JULY, rhmin: 50 }, 'rhmin', /rhmin needs rhmax/],
     [{ ...LYON_JULY, rhmax: 90, rhmin: 95 }, 'rhmin', /rhmin is above rhmax/],
