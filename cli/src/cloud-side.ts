@@ -30,6 +30,8 @@ export async function cloudSide(o: {
   authSecret: string | undefined;
   /** LUMBUNG_CORS_ORIGINS, comma-separated. */
   corsOrigins?: string | undefined;
+  /** LUMBUNG_PUBLIC_URL: the base of the lots' Digital Links, QR codes and EPCIS identifiers. */
+  publicUrl?: string | undefined;
   gateway: GatewayConfig;
   logger: (component: string) => Logger;
   cloud?: Partial<CloudOptions>;
@@ -51,6 +53,7 @@ export async function cloudSide(o: {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean),
+    publicUrl: o.publicUrl,
     subscribe: (event, listener) => events.on(event as never, listener as never),
     ...o.cloud,
   });

@@ -22,11 +22,17 @@ import { type Registry, RegistryError } from './registry/port.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authenticateRequests, authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
+import { digitalLinkRoutes, publicApiRoutes } from './routes/public.ts';
+import { stockRoutes } from './routes/stock.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { supplyRoutes } from './routes/supply.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
 import { userRoutes } from './routes/users.ts';
 import { villageRoutes } from './routes/villages.ts';
+import { normalizeBaseUrl } from './supply/digital-link.ts';
+import { SupplyService } from './supply/service.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface AppDeps {
@@ -48,6 +54,11 @@ export interface AppDeps {
   requestLimit?: { burst: number; perSecond: number };
   /** Largest request body, bytes. Default 64 KiB: the API takes small JSON documents only. */
   bodyLimit?: number;
+  /**
+   * The platform's public base URL (https://lumbung.example.id), for the lots' GS1 Digital Links, QR codes
+   * and EPCIS identifiers (LUMBUNG_PUBLIC_URL). Default: the address each request came to.
+   */
+  publicUrl?: string | undefined;
   logger?: Logger;
   now?: () => number;
   startedAt?: number;
@@ -72,6 +83,10 @@ declare module 'fastify' {
  * plugins (compression, OpenAPI), then error handling, then routes by domain, then the dashboard.
  */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  // A wrong public URL would be printed on every lot label: refuse it at start-up, not at the first scan.
+  if (deps.publicUrl !== undefined) deps = { ...deps, publicUrl: normalizeBaseUrl(deps.publicUrl) };
+  // One service per app: it runs each village's supply-chain writes one at a time (service.ts).
+  const supply = new SupplyService({ registry: deps.registry, store: deps.store, now: deps.now });
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
@@ -129,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       info: {
         title: 'Lumbung API',
         description:
-          'Village registry, telemetry, alerts and live stream of Lumbung. Errors are `{ code, message }`; the message follows `Accept-Language` (id or en).',
+          'Village registry, telemetry, alerts, live stream and supply chain of Lumbung. Errors are `{ code, message }`; the message follows `Accept-Language` (id or en).',
         version: deps.version,
       },
       tags: [
@@ -140,6 +155,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'provisioning', description: 'Credentials for the gateway and village boxes' },
         { name: 'auth', description: 'Sign-in, tokens and the signed-in user' },
         { name: 'users', description: "A village's users, roles and audit log" },
+        { name: 'supply', description: 'Products, cooperatives, producers, lots, trace, EPCIS, inspections, recalls' },
+        { name: 'stock', description: 'Packing-house stock, movements, FEFO picking and warnings' },
+        { name: 'orders', description: 'KUB bulk orders, allocation, shipments and dispatch notes' },
+        { name: 'public', description: 'What anyone who scans a lot’s QR code may see, without signing in' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -187,9 +206,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await streamRoutes(api, deps);
       await provisioningRoutes(api, deps);
       await deviceRoutes(api, deps);
+      await supplyRoutes(api, deps, supply);
+      await stockRoutes(api, deps, supply);
+      await orderRoutes(api, deps, supply);
+      await publicApiRoutes(api, deps, supply);
     },
     { prefix: '/api/v1' },
   );
+  // The URIs in the lots' QR codes live at the root, registered before the dashboard's files.
+  await digitalLinkRoutes(app as unknown as App, deps, supply);
 
   if (deps.dashboardDir) {
     await app.register(fastifyStatic, {

@@ -24,6 +24,8 @@ export interface CloudOptions {
   authPolicy?: Partial<AuthPolicy>;
   /** Origins allowed to call the API from a browser (LUMBUNG_CORS_ORIGINS). */
   corsOrigins?: readonly string[];
+  /** The platform's public base URL for Digital Links, QR codes and EPCIS (LUMBUNG_PUBLIC_URL). */
+  publicUrl?: string | undefined;
   /** Events of a gateway in the same process: stored readings, alerts, presence. */
   subscribe?: Subscribe;
 }
@@ -85,6 +87,7 @@ export class Cloud implements Component {
     this.#app = await buildApp({
       auth: this.#auth,
       corsOrigins: o.corsOrigins,
+      publicUrl: o.publicUrl,
       registry: o.registry,
       store: o.store,
       telemetry: this.telemetry,

@@ -1,4 +1,16 @@
 import { env, type SettingsShape, setting } from '@lumbung/runtime';
+import { normalizeBaseUrl } from './supply/digital-link.ts';
+
+/** Whether a value is a base URL the Digital Links can be built on (http(s), no query or fragment). */
+const isBaseUrl = (v: string | undefined): boolean => {
+  if (v === undefined) return true;
+  try {
+    normalizeBaseUrl(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Settings of the cloud API (`lumbung cloud`, and the cloud part of `lumbung demo`). */
 export const cloudSettings = {
@@ -23,6 +35,11 @@ export const cloudSettings = {
     'LUMBUNG_CORS_ORIGINS',
     env.optionalString(),
     'Comma-separated origins (https://app.example.id) allowed to call the API from a browser; none by default (the dashboard is served from the same origin)',
+  ),
+  publicUrl: setting(
+    'LUMBUNG_PUBLIC_URL',
+    env.optionalString().refine(isBaseUrl, 'an http(s) URL without query or fragment'),
+    'Public base URL of the platform (https://lumbung.example.id), used in QR codes, GS1 Digital Links and EPCIS exports; default the address each request came to',
   ),
   dashboardDir: setting(
     'LUMBUNG_DASHBOARD_DIR',

@@ -37,6 +37,7 @@ export async function cloud(argv: string[]): Promise<number> {
     gatewayToken: cfg.gatewayToken ?? generateSecret(),
     authSecret: cfg.authSecret,
     corsOrigins: cfg.corsOrigins,
+    publicUrl: cfg.publicUrl,
     gateway: { ...gwCfg, dataDir, port: gwPort },
     logger: (c) => createLogger(c),
   });

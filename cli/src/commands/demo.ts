@@ -66,6 +66,7 @@ export async function demo(argv: string[]): Promise<number> {
     gatewayToken: creds.gatewayToken,
     authSecret: cloudCfg.authSecret,
     corsOrigins: cloudCfg.corsOrigins,
+    publicUrl: cloudCfg.publicUrl,
     // The demo's gateway listens on loopback only: its one village box runs in this process.
     gateway: { ...gwCfg, dataDir, host: '127.0.0.1', port: ports.gateway.port, opsPort: ports.gatewayOps.port },
     logger: (c) => createLogger(c, level),
