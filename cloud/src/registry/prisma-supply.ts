@@ -12,15 +12,15 @@ import {
 } from '@lumbung/schemas';
 import { z } from 'zod';
 import type {
-  BulkOrder as OrderRow,
   Cooperative as CooperativeRow,
   Inspection as InspectionRow,
   Lot as LotRow,
+  StockMovement as MovementRow,
+  BulkOrder as OrderRow,
   PrismaClient,
   Producer as ProducerRow,
   Product as ProductRow,
   Shipment as ShipmentRow,
-  StockMovement as MovementRow,
 } from '../../generated/prisma/sqlite/client.ts';
 import { RegistryError } from './port.ts';
 import { compare, nullableNum, translate, valid } from './prisma-common.ts';
@@ -218,6 +218,10 @@ export class PrismaSupply implements SupplyStore {
   }
 
   async listLots(villageId: string, filter: LotFilter = {}): Promise<StoredLot[]> {
+    if (filter.ids && filter.ids.length > CHUNK)
+      return (await inChunks(filter.ids, (ids) => this.listLots(villageId, { ...filter, ids }))).sort(
+        (a, b) => compare(b.producedOn, a.producedOn) || compare(a.id, b.id),
+      );
     const db = this.client();
     const rows = await db.lot.findMany({
       where: {
@@ -313,6 +317,10 @@ export class PrismaSupply implements SupplyStore {
     villageId: string,
     filter: { lotIds?: readonly string[]; shipmentId?: string; kinds?: readonly MovementRecord['kind'][] } = {},
   ): Promise<MovementRecord[]> {
+    if (filter.lotIds && filter.lotIds.length > CHUNK)
+      return (await inChunks(filter.lotIds, (lotIds) => this.listMovements(villageId, { ...filter, lotIds }))).sort(
+        (a, b) => a.at - b.at || compare(a.id, b.id),
+      );
     const rows = await this.client().stockMovement.findMany({
       where: {
         villageId,
@@ -325,6 +333,8 @@ export class PrismaSupply implements SupplyStore {
   }
 
   async onHand(villageId: string, filter: { lotIds?: readonly string[]; roomId?: string } = {}): Promise<OnHand[]> {
+    if (filter.lotIds && filter.lotIds.length > CHUNK)
+      return inChunks(filter.lotIds, (lotIds) => this.onHand(villageId, { ...filter, lotIds }));
     const db = this.client();
     const lots = filter.lotIds ? { lotId: { in: [...filter.lotIds] } } : {};
     // In: receive, move, adjust (signed) into `to_room_id`; out: move, pick, dispose from `from_room_id`.
@@ -424,6 +434,10 @@ export class PrismaSupply implements SupplyStore {
   }
 
   async listInspections(villageId: string, filter: { lotIds?: readonly string[] } = {}): Promise<InspectionRecord[]> {
+    if (filter.lotIds && filter.lotIds.length > CHUNK)
+      return (await inChunks(filter.lotIds, (lotIds) => this.listInspections(villageId, { lotIds }))).sort(
+        (a, b) => a.at - b.at || compare(a.id, b.id),
+      );
     const rows = await this.client().inspection.findMany({
       where: { villageId, ...(filter.lotIds ? { lotId: { in: [...filter.lotIds] } } : {}) },
     });
@@ -456,6 +470,10 @@ export class PrismaSupply implements SupplyStore {
     villageId: string,
     filter: { orderId?: string; ids?: readonly string[] } = {},
   ): Promise<StoredShipment[]> {
+    if (filter.ids && filter.ids.length > CHUNK)
+      return (await inChunks(filter.ids, (ids) => this.listShipments(villageId, { ...filter, ids }))).sort(
+        (a, b) => b.createdAt - a.createdAt || compare(a.id, b.id),
+      );
     const rows = await this.client().shipment.findMany({
       where: {
         villageId,
@@ -486,6 +504,18 @@ export class PrismaSupply implements SupplyStore {
     if (r.count === 0) throw new RegistryError('conflict', `shipment ${id} is ${now.status}, not ${from}`);
     return now;
   }
+}
+
+/**
+ * Lists of ids go to the database in chunks: SQLite caps the parameters of one statement (999 in older
+ * builds), PostgreSQL at 65,535, and a trace can name thousands of lots. Chunks run one after another, as
+ * the SQLite adapter serialises them anyway.
+ */
+const CHUNK = 500;
+async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await query(ids.slice(i, i + CHUNK))));
+  return out;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T): number => compare(a.id, b.id);

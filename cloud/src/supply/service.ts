@@ -55,7 +55,7 @@ export interface SupplyServiceDeps {
 /** Days a lot needs between production and dispatch (inspection, packing): the order-risk buffer. */
 export const PACKING_DAYS = 2;
 /** A trace shows room conditions for this many lots (the nearest first); the rest list their stays only. */
-export const TRACE_CONDITION_LOTS = 20;
+export const TRACE_CONDITION_LOTS = 10;
 const TEMPERATURE = 'air_temperature';
 const HUMIDITY = 'relative_humidity';
 
@@ -545,32 +545,52 @@ export class SupplyService {
   // ── trace, recall, EPCIS ──
 
   async trace(villageId: string, lotId: string, direction: 'backward' | 'forward'): Promise<LotTrace> {
-    await this.getLot(villageId, lotId);
-    const index = new TraceIndex(await this.#s.lotEdges(villageId));
+    const village = await this.#village(villageId);
+    const root = await this.getLot(villageId, lotId);
+    // The lot's own room conditions (the most costly part: its rooms' readings) while the rest loads.
+    const rootExposure = this.exposure(villageId, root.id);
+    rootExposure.catch(() => {});
+    const allEdges = await this.#s.lotEdges(villageId);
+    const index = new TraceIndex(allEdges);
     const walk = direction === 'backward' ? index.backward(lotId) : index.forward(lotId);
     const ids = walk.lots.map((l) => l.lotId);
-    const village = await this.#village(villageId);
     const today = this.today(village);
-    const [lots, products, producers, inspections, stays] = await Promise.all([
+    const [lots, products, producers, inspections, moves] = await Promise.all([
       this.#s.listLots(villageId, { ids }),
       this.#s.listProducts(villageId),
       this.#s.listProducers(villageId),
       this.#s.listInspections(villageId, { lotIds: ids }),
-      this.#stays(villageId, ids),
+      this.#s.listMovements(villageId, { lotIds: ids }),
     ]);
+    const stays = staysFromMovements(moves);
+    const shipments = await this.#shipmentsOf(villageId, ids, moves);
     const lotById = new Map(lots.map((l) => [l.id, l]));
     const productById = new Map(products.map((p) => [p.id, p]));
     const producerById = new Map(producers.map((p) => [p.id, p]));
+    const inspectionsOf = new Map<string, InspectionRecord[]>();
+    for (const x of inspections) inspectionsOf.set(x.lotId, [...(inspectionsOf.get(x.lotId) ?? []), x]);
+    // Room conditions for the nearest lots (the walk is by depth): each costs a read of the room's readings.
+    const withConditions = walk.lots
+      .filter((w) => (stays.get(w.lotId) ?? []).length > 0)
+      .slice(0, TRACE_CONDITION_LOTS)
+      .map((w) => w.lotId);
+    const exposures = new Map(
+      await Promise.all(
+        withConditions.map(async (id) => {
+          if (id === root.id) return [id, await rootExposure] as const;
+          const l = lotById.get(id) as StoredLot;
+          const product = productById.get(l.productId);
+          const e = product ? await this.#exposureOf(villageId, id, product, stays.get(id) ?? []) : null;
+          return [id, e] as const;
+        }),
+      ),
+    );
     const nodes: LotTrace['nodes'] = [];
-    const byDepth = [...walk.lots].sort((a, b) => a.depth - b.depth || cmp(a.lotId, b.lotId));
-    for (const [i, w] of byDepth.entries()) {
+    for (const w of walk.lots) {
       const l = lotById.get(w.lotId);
       if (!l) continue;
       const product = productById.get(l.productId);
       const producer = producerById.get(l.producerId);
-      const lotStays = stays.get(l.id) ?? [];
-      const withConditions = i < TRACE_CONDITION_LOTS && product && lotStays.length;
-      const exposure = withConditions ? await this.#exposureOf(villageId, l.id, product, lotStays) : null;
       nodes.push({
         lotId: l.id,
         depth: w.depth,
@@ -587,8 +607,8 @@ export class SupplyService {
         expiresOn: l.expiresOn,
         status: this.#effective(l, today).status,
         stays:
-          exposure?.stays ??
-          lotStays.map((s) => ({
+          exposures.get(l.id)?.stays ??
+          (stays.get(l.id) ?? []).map((s) => ({
             roomId: s.roomId,
             roomName: s.roomId,
             from: s.from,
@@ -597,33 +617,35 @@ export class SupplyService {
             humidity: null,
             noDataMs: 0,
           })),
-        inspections: inspections
-          .filter((x) => x.lotId === l.id)
-          .map((x) => ({ at: x.at, result: x.result, defects: x.defects, sampleSize: x.sampleSize })),
+        inspections: (inspectionsOf.get(l.id) ?? []).map((x) => ({
+          at: x.at,
+          result: x.result,
+          defects: x.defects,
+          sampleSize: x.sampleSize,
+        })),
       });
     }
-    const edgeQuantity = new Map(
-      (await this.#s.lotEdges(villageId)).map((e) => [`${e.inputLotId}>${e.lotId}`, e.quantity]),
-    );
-    const shipments = await this.#shipmentsOf(villageId, ids);
+    const edgeQuantity = new Map(allEdges.map((e) => [`${e.inputLotId}>${e.lotId}`, e.quantity]));
     return {
       lotId,
       direction,
       nodes,
-      edges: walk.edges.map((e) => ({
-        from: e.from,
-        to: e.to,
-        quantity: edgeQuantity.get(`${e.from}>${e.to}`) ?? edgeQuantity.get(`${e.to}>${e.from}`) ?? 0,
-      })),
+      edges: walk.edges.map((e) => ({ from: e.from, to: e.to, quantity: edgeQuantity.get(`${e.from}>${e.to}`) ?? 0 })),
       shipments,
       buyers: [...new Set(shipments.map((s) => s.buyerName))].sort(cmp),
     };
   }
 
   /** Shipments that carry any of the lots, with their buyer. */
-  async #shipmentsOf(villageId: string, lotIds: readonly string[]): Promise<LotTrace['shipments']> {
+  async #shipmentsOf(
+    villageId: string,
+    lotIds: readonly string[],
+    moves?: readonly MovementRecord[],
+  ): Promise<LotTrace['shipments']> {
     if (lotIds.length === 0) return [];
-    const picks = await this.#s.listMovements(villageId, { lotIds, kinds: ['pick'] });
+    const picks = moves
+      ? moves.filter((m) => m.kind === 'pick')
+      : await this.#s.listMovements(villageId, { lotIds, kinds: ['pick'] });
     const shipmentIds = [...new Set(picks.map((p) => p.shipmentId).filter((s): s is string => !!s))];
     if (shipmentIds.length === 0) return [];
     const shipments = await this.#s.listShipments(villageId, { ids: shipmentIds });
