@@ -19,6 +19,18 @@ export function useT(): SupplyT {
   return (key, params) => (key in own ? entry.fill(own[key]!, params) : t(key as MessageKey, params));
 }
 
+/**
+ * The words for an exposure reason code of the API (`temperature_excursion_long`, …: LotExposure.reasons and
+ * the stock warnings); a code this version does not know is shown as it is.
+ */
+export function useReason(): (code: string) => string {
+  const t = useT();
+  return (code) => {
+    const key = `exposureReason_${code}`;
+    return key in supplyId ? t(key as SupplyKey) : code;
+  };
+}
+
 export type Load<T> = { value?: T; error?: ApiError; reload: () => void; set: (v: T) => void };
 
 /**
@@ -119,12 +131,15 @@ export function Bar({ label, value, whole, unit }: { label: string; value: numbe
   const { fmt } = entry.useUi();
   const share = whole > 0 ? Math.min(1, Math.max(0, value / whole)) : 0;
   return (
-    <div class="bar-row">
-      <span class="bar-label">{label}</span>
-      <span class="bar" aria-hidden="true">
-        <span class={value >= whole && whole > 0 ? 'bar-fill full' : 'bar-fill'} style={{ width: `${share * 100}%` }} />
+    <div class="prog-row">
+      <span class="prog-label">{label}</span>
+      <span class="prog" aria-hidden="true">
+        <span
+          class={value >= whole && whole > 0 ? 'prog-fill full' : 'prog-fill'}
+          style={{ width: `${share * 100}%` }}
+        />
       </span>
-      <span class="bar-value">
+      <span class="prog-value">
         {fmt.number(value)} / {fmt.value(whole, unit)}
       </span>
     </div>

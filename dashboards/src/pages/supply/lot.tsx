@@ -15,6 +15,7 @@ import {
   useDate,
   useDuration,
   useLoad,
+  useReason,
   useT,
 } from './common.tsx';
 import { InspectionForm } from './inspection.tsx';
@@ -72,7 +73,7 @@ export function LotPage({
         {d.packaging === 'eco' && <span class="pill">{t('ecoPackaging')}</span>}
       </p>
       {d.holdReason && d.status !== 'available' && <p class="small">{t('holdReason', { reason: d.holdReason })}</p>}
-      <dl class="kv">
+      <dl class="kv facts">
         <div>
           <dt>{t('produced')}</dt>
           <dd>{day(d.producedOn)}</dd>
@@ -285,6 +286,7 @@ function ExposureSection({ exposure: e }: { exposure: LotExposure | null }) {
   const t = useT();
   const { fmt } = entry.useUi();
   const duration = useDuration();
+  const reason = useReason();
   const spec = e ? specText(t, fmt, e) : '';
   return (
     <section class="section" aria-labelledby="h-exposure" data-exposure="">
@@ -300,14 +302,14 @@ function ExposureSection({ exposure: e }: { exposure: LotExposure | null }) {
               </p>
               <ul class="reasons small">
                 {e.reasons.map((r) => (
-                  <li key={r}>{r}</li>
+                  <li key={r}>{reason(r)}</li>
                 ))}
               </ul>
             </div>
           ) : (
             <p class="okbox small" data-inspect="false">
               {t('exposureOk')}
-              {e.reasons.length > 0 && ` ${e.reasons.join('; ')}`}
+              {e.reasons.length > 0 && ` ${e.reasons.map(reason).join('; ')}`}
             </p>
           )}
           {spec && <p class="small">{t('storageSpec', { range: spec })}</p>}
@@ -368,7 +370,7 @@ function Stay({ stay: s }: { stay: StayExposure }) {
           : t('stayFromTo', { from: fmt.dateTime(s.from, now), to: fmt.dateTime(s.to, now) })}
       </p>
       {temp || rh ? (
-        <table class="table stats">
+        <table class="table">
           <thead>
             <tr>
               <td />

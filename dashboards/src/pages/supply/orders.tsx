@@ -61,14 +61,15 @@ function OrderCard({ order: o }: { order: OrderDetail }) {
   );
 }
 
-function Due({ date }: { date: string }) {
+/** The due date and the days left ("Jatuh tempo 6 Des 2026 · 14 hari lagi"; without the words under a label). */
+function Due({ date, bare }: { date: string; bare?: boolean }) {
   const t = useT();
   const day = useDate();
   const days = useDaysLeft()(date);
   const left = days < 0 ? t('overdueDays', { n: -days }) : days === 0 ? t('dueToday') : t('daysLeft', { n: days });
   return (
-    <span class={days < 0 ? 'late' : undefined}>
-      {t('dueOn', { date: day(date) })} · <strong>{left}</strong>
+    <span class={days < 0 ? 'late' : undefined} data-days-left={days}>
+      {bare ? day(date) : t('dueOn', { date: day(date) })} · <strong>{left}</strong>
     </span>
   );
 }
@@ -115,11 +116,11 @@ export function OrderPage({
           <p class="pills">
             <OrderStatus status={o.status} />
           </p>
-          <dl class="kv">
+          <dl class="kv facts">
             <div>
               <dt>{t('dueDate')}</dt>
               <dd>
-                <Due date={o.dueDate} />
+                <Due date={o.dueDate} bare />
               </dd>
             </div>
             <div>
@@ -406,7 +407,7 @@ function StageBars({
   unit: string;
 }) {
   return (
-    <div class="bars">
+    <div class="progs">
       {progressBars(values, quota).map((b) => (
         <Bar key={b.stage} label={t(`stage_${b.stage}`)} value={b.value} whole={quota} unit={unit} />
       ))}

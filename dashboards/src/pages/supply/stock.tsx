@@ -12,6 +12,7 @@ import {
   unitLabel,
   useCatalogue,
   useLoad,
+  useReason,
   useT,
 } from './common.tsx';
 import { InspectionForm } from './inspection.tsx';
@@ -189,6 +190,7 @@ function WarningList({
   roomName: (id: string) => string;
 }) {
   const t = useT();
+  const reason = useReason();
   const { lang } = entry.useUi();
   if (warnings.expiring.length === 0 && warnings.exposure.length === 0) return <p class="muted">{t('noWarnings')}</p>;
   return (
@@ -217,7 +219,7 @@ function WarningList({
           </p>
           <ul class="reasons small">
             {w.reasons.map((r) => (
-              <li key={r}>{r}</li>
+              <li key={r}>{reason(r)}</li>
             ))}
           </ul>
         </li>
