@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFromScenario } from '../src/registry/index.ts';
 import { testDatabases } from './databases.ts';
 import { createFixture, type Fixture, NOW } from './fixture.ts';
+import { SUPPLY, seedSupply } from './supply/fixture.ts';
 
 /**
  * Per-village isolation, proven over the whole API: every route in the OpenAPI document is called by a
@@ -19,6 +20,8 @@ const PUBLIC = [
   /^GET \/api\/v1\/metrics$/,
   /^POST \/api\/v1\/auth\/(login|refresh|otp\/request|otp\/verify)$/,
   /^(GET|POST) \/api\/v1\/provisioning\//,
+  // What a lot's cooperative publishes for anyone who scans its QR code (issue 5).
+  /^GET \/api\/v1\/public\/lots\/\{villageId\}\/\{lotId\}$/,
 ];
 /** Routes for any signed-in user that are not about one village (their answers are checked below). */
 const PERSONAL = [
@@ -44,6 +47,57 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/v1/villages/{villageId}/users/{userId}/roles': { roles: [{ role: 'village_admin' }] },
   'POST /api/v1/villages/{villageId}/users/{userId}/reset-password': {},
   'POST /api/v1/villages/{villageId}/devices/{deviceId}/revoke': {},
+  // Supply chain (issue 5): every write names records that exist in both villages (seedSupply).
+  'PUT /api/v1/villages/{villageId}/products/{productId}': {
+    id: SUPPLY.salted.productId,
+    name: 'Diganti penyusup',
+    category: 'makanan',
+    unit: 'pcs',
+    shelfLifeDays: 1,
+    storage: { temperatureMin: null, temperatureMax: null, humidityMin: null, humidityMax: null },
+  },
+  'PUT /api/v1/villages/{villageId}/cooperatives/{cooperativeId}': { id: SUPPLY.cooperativeId, name: 'Diganti' },
+  'PUT /api/v1/villages/{villageId}/producers/{producerId}': {
+    id: 'bu-siti',
+    name: 'Diganti',
+    kind: 'umkm',
+    homeVillageName: 'x',
+  },
+  'POST /api/v1/villages/{villageId}/lots': {
+    productId: SUPPLY.salted.productId,
+    producerId: 'bu-siti',
+    quantity: 1,
+    producedOn: '2026-11-20',
+  },
+  'POST /api/v1/villages/{villageId}/lots/{lotId}/hold': { reason: 'penyusup' },
+  'POST /api/v1/villages/{villageId}/lots/{lotId}/release': {},
+  'POST /api/v1/villages/{villageId}/lots/{lotId}/recall': { reason: 'penyusup' },
+  'POST /api/v1/villages/{villageId}/lots/{lotId}/inspections': { defects: 50 },
+  'POST /api/v1/villages/{villageId}/stock/movements': {
+    lotId: SUPPLY.lots.second,
+    kind: 'dispose',
+    quantity: 1,
+    fromRoomId: SUPPLY.eggRoom,
+    reason: 'penyusup',
+  },
+  'POST /api/v1/villages/{villageId}/orders': {
+    cooperativeId: SUPPLY.cooperativeId,
+    buyerName: 'Penyusup',
+    productId: SUPPLY.salted.productId,
+    quantity: 1,
+    dueDate: '2026-12-31',
+    pricePerUnit: 1,
+  },
+  'POST /api/v1/villages/{villageId}/orders/{orderId}/allocate': {},
+  'PUT /api/v1/villages/{villageId}/orders/{orderId}/allocation': { allocations: [] },
+  'POST /api/v1/villages/{villageId}/shipments': { orderId: SUPPLY.orders.main },
+  'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/picks': {
+    lotId: SUPPLY.lots.second,
+    roomId: SUPPLY.eggRoom,
+    quantity: 1,
+  },
+  'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/dispatch': {},
+  'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/deliver': {},
 };
 
 const OTHER = 'desa-lain';
@@ -56,6 +110,25 @@ function otherVillage(base: Scenario): Scenario {
   };
 }
 
+/** A route about one village's data, as opposed to a public one that merely names a village. */
+const isVillageRoute = (r: { method: string; path: string }) =>
+  r.path.includes('{villageId}') && !PUBLIC.some((p) => p.test(`${r.method} ${r.path}`));
+
+/** Everything the supply chain of a village holds, to see that nothing of it changed. */
+async function supplySnapshot(f: Fixture, villageId: string): Promise<string> {
+  const s = f.registry.supply;
+  return JSON.stringify([
+    await s.listProducts(villageId),
+    await s.listCooperatives(villageId),
+    await s.listProducers(villageId),
+    await s.listLots(villageId),
+    await s.listMovements(villageId),
+    await s.listOrders(villageId),
+    await s.listShipments(villageId),
+    await s.listInspections(villageId),
+  ]);
+}
+
 for (const db of testDatabases()) {
   describe.skipIf(!db.available)(`per-village isolation on ${db.name}`, () => {
     let f: Fixture;
@@ -63,6 +136,7 @@ for (const db of testDatabases()) {
     let token: string;
     let params: Record<string, string>;
     let routes: { method: string; path: string; query: Record<string, string> }[];
+    let otherSupply: string;
     beforeAll(async () => {
       const d = await db.create();
       cleanup = d.cleanup;
@@ -99,12 +173,22 @@ for (const db of testDatabases()) {
       });
       await a.setMemberships(op.id, [{ role: 'village_admin', villageId: 'kel-taman' }], NOW);
       token = (await f.auth.login('operator-taman', 'rahasia-taman', { ip: '10.1.1.1' })).accessToken;
+      // The same supply chain in both villages: the same ids exist in each, so a 404 below is the village's.
+      await seedSupply(f, { villageId: 'kel-taman' });
+      await seedSupply(f, { villageId: OTHER });
+      otherSupply = await supplySnapshot(f, OTHER);
       params = {
         villageId: OTHER,
         siteId: 'ruang-telur',
         deviceId: 'lain-th-telur',
         alertId: alert!.id,
         userId: lainUser.id,
+        productId: SUPPLY.salted.productId,
+        cooperativeId: SUPPLY.cooperativeId,
+        producerId: 'bu-siti',
+        lotId: SUPPLY.lots.salted,
+        orderId: SUPPLY.orders.main,
+        shipmentId: SUPPLY.shipments.dispatched,
       };
       const doc = (await f.app.inject({ url: '/docs/json' })).json() as {
         paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>>;
@@ -126,7 +210,15 @@ for (const db of testDatabases()) {
       await cleanup?.();
     });
 
-    const QUERY_SAMPLES: Record<string, string> = { deviceId: 'lain-th-telur', metric: 'air_temperature', from: '0' };
+    const QUERY_SAMPLES: Record<string, string> = {
+      deviceId: 'lain-th-telur',
+      metric: 'air_temperature',
+      from: '0',
+      productId: SUPPLY.salted.productId,
+      quantity: '10',
+      lotSize: '500',
+      aql: '2.5',
+    };
 
     const call = (r: { method: string; path: string; query: Record<string, string> }, bearer?: string) => {
       const url = r.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -148,11 +240,11 @@ for (const db of testDatabases()) {
     };
 
     it('covers every route of the OpenAPI document', () => {
-      const village = routes.filter((r) => r.path.includes('{villageId}'));
+      const village = routes.filter(isVillageRoute);
       expect(village.length).toBeGreaterThanOrEqual(12);
       for (const r of routes) {
         const key = `${r.method} ${r.path}`;
-        if (r.path.includes('{villageId}')) continue;
+        if (isVillageRoute(r)) continue;
         expect(
           PUBLIC.some((p) => p.test(key)) || PERSONAL.some((p) => p.test(key)),
           `${key} is neither a village route nor listed as public or personal in isolation.test.ts`,
@@ -162,7 +254,7 @@ for (const db of testDatabases()) {
 
     it('a village admin gets 403 or 404 for every route of another village, reading and writing', async () => {
       const answers: string[] = [];
-      for (const r of routes.filter((x) => x.path.includes('{villageId}'))) {
+      for (const r of routes.filter(isVillageRoute)) {
         const res = await call(r, token);
         answers.push(`${r.method} ${r.path} → ${res.statusCode}`);
         expect([403, 404], `${r.method} ${r.path} answered ${res.statusCode}: ${res.body.slice(0, 200)}`).toContain(
@@ -175,6 +267,8 @@ for (const db of testDatabases()) {
       expect((await f.registry.getDevice(OTHER, 'lain-th-telur'))?.revoked).toBe(false);
       expect((await f.registry.accounts.listMemberships(params.userId!)).map((m) => m.role)).toEqual(['village_admin']);
       expect(await f.registry.accounts.getUserByUsername('penyusup')).toBeUndefined();
+      expect(await supplySnapshot(f, OTHER)).toBe(otherSupply);
+      expect((await f.registry.supply.getLot(OTHER, SUPPLY.lots.salted))?.status).toBe('available');
     });
 
     it('the same routes work in their own village (so the 404s above are about the village, not the samples)', async () => {
@@ -182,7 +276,7 @@ for (const db of testDatabases()) {
       const saved = params;
       params = own;
       try {
-        for (const r of routes.filter((x) => x.path.includes('{villageId}') && x.method === 'GET')) {
+        for (const r of routes.filter((x) => isVillageRoute(x) && x.method === 'GET')) {
           if (r.path.includes('{alertId}')) continue; // the other village's alert id
           if (r.path.endsWith('/stream')) continue; // a stream never ends under inject (tested in api.test.ts)
           const query = { ...r.query, ...(r.query.deviceId ? { deviceId: 'taman-th-telur' } : {}) };
@@ -195,10 +289,19 @@ for (const db of testDatabases()) {
     });
 
     it('every village route answers 401 without a token', async () => {
-      for (const r of routes.filter((x) => x.path.includes('{villageId}'))) {
+      for (const r of routes.filter(isVillageRoute)) {
         const res = await call(r);
         expect(res.statusCode, `${r.method} ${r.path}`).toBe(401);
       }
+    });
+
+    it('public routes answer without a token, and show only what the cooperative publishes', async () => {
+      const res = await f.app.inject({ url: `/api/v1/public/lots/${OTHER}/${SUPPLY.lots.salted}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ villageId: OTHER, lotId: SUPPLY.lots.salted });
+      expect(res.body).not.toContain('foto.example.id');
+      const missing = await f.app.inject({ url: `/api/v1/public/lots/${OTHER}/ZZ-000000-99` });
+      expect(missing.statusCode).toBe(404);
     });
 
     it('lists only the caller’s villages', async () => {
