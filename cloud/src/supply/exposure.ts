@@ -37,13 +37,19 @@ export interface Stay {
  * data, which a village producer does not have. Each limit is exceeded strictly (exactly 2 h is fine).
  */
 export interface ExposurePolicy {
-  /** Cumulative time with the temperature outside the spec. */
+  /**
+   * A run outside the spec shorter than this is a spike, not an excursion (a data logger's alarm delay):
+   * a door opened for a delivery warms the air at the sensor for minutes, not the stock. Spikes still
+   * count in `outsideMs`; excursions, their time (`excursionMs`) and the limits below leave them out.
+   */
+  minExcursionMs: number;
+  /** Cumulative time in excursions of the temperature outside the spec. */
   temperatureOutsideMaxMs: number;
   /** One uninterrupted excursion of temperature outside the spec. */
   temperatureExcursionMaxMs: number;
   /** Flag when the mean kinetic temperature is above the spec's maximum. */
   mktAboveMax: boolean;
-  /** Cumulative time with the humidity outside the spec. */
+  /** Cumulative time in excursions of the humidity outside the spec. */
   humidityOutsideMaxMs: number;
   /** Time without readings of a metric the spec limits: unknown exposure. */
   noDataMaxMs: number;
@@ -52,6 +58,8 @@ export interface ExposurePolicy {
 const HOUR = 3_600_000;
 
 export const EXPOSURE_POLICY: Readonly<ExposurePolicy> = Object.freeze({
+  // Cold-room loggers commonly delay a temperature alarm by 15-30 minutes for door openings.
+  minExcursionMs: 30 * 60_000,
   // A working day's worth of small excursions (a door left open, a power cut) adds up to about this.
   temperatureOutsideMaxMs: 2 * HOUR,
   // Long enough for a product to warm through, unlike a brief spike at the sensor.
@@ -100,11 +108,16 @@ export interface MetricExposure {
   max: number | null;
   /** Time-weighted mean over the time with data; null without data. */
   mean: number | null;
-  /** Time with a reading outside the spec's range. */
+  /** Time with a reading outside the spec's range, spikes included. */
   outsideMs: number;
-  /** Runs of consecutive readings outside the range; a run ends at the first reading back inside. */
+  /** Time in excursions: runs outside lasting at least the policy's `minExcursionMs`. */
+  excursionMs: number;
+  /**
+   * Runs of consecutive readings outside the range lasting at least `minExcursionMs`; a run ends at the
+   * first reading back inside.
+   */
   excursions: number;
-  /** Time outside the range during the longest run (gaps without data inside a run are not counted). */
+  /** Time outside the range during the longest excursion (gaps without data inside a run are not counted). */
   longestExcursionMs: number;
   /** Time of the window no reading stood for. */
   noDataMs: number;
@@ -163,6 +176,7 @@ class MetricAccumulator {
   weighted = 0;
   coveredMs = 0;
   outsideMs = 0;
+  excursionMs = 0;
   excursions = 0;
   longestMs = 0;
   samples = 0;
@@ -175,7 +189,19 @@ class MetricAccumulator {
   constructor(
     readonly low: number,
     readonly high: number,
+    readonly minRunMs: number,
   ) {}
+
+  /** A run outside ends: an excursion when it lasted long enough. */
+  #endRun(): void {
+    if (this.#inRun && this.#runMs >= this.minRunMs && this.#runMs > 0) {
+      this.excursions++;
+      this.excursionMs += this.#runMs;
+      if (this.#runMs > this.longestMs) this.longestMs = this.#runMs;
+    }
+    this.#inRun = false;
+    this.#runMs = 0;
+  }
 
   /** `factor`: the reading's Arrhenius factor, computed once for both the stay and the total. */
   add(value: number, ms: number, factor: number): void {
@@ -187,25 +213,20 @@ class MetricAccumulator {
     this.arrhenius += factor * ms;
     if (value < this.low || value > this.high) {
       this.outsideMs += ms;
-      if (!this.#inRun) {
-        this.#inRun = true;
-        this.excursions++;
-        this.#runMs = 0;
-      }
+      this.#inRun = true;
       this.#runMs += ms;
-      if (this.#runMs > this.longestMs) this.longestMs = this.#runMs;
-    } else {
-      this.#inRun = false;
-    }
+    } else this.#endRun();
   }
 
   result(): MetricExposure {
+    this.#endRun();
     const any = this.coveredMs > 0;
     return {
       min: any ? this.min : null,
       max: any ? this.max : null,
       mean: any ? this.weighted / this.coveredMs : null,
       outsideMs: this.outsideMs,
+      excursionMs: this.excursionMs,
       excursions: this.excursions,
       longestExcursionMs: this.longestMs,
       noDataMs: this.noDataMs,
@@ -280,14 +301,14 @@ export function lotExposure(input: LotExposureInput): LotExposure {
   const tHigh = spec.temperatureMax ?? Number.POSITIVE_INFINITY;
   const hLow = spec.humidityMin ?? Number.NEGATIVE_INFINITY;
   const hHigh = spec.humidityMax ?? Number.POSITIVE_INFINITY;
-  const totalT = new MetricAccumulator(tLow, tHigh);
-  const totalH = new MetricAccumulator(hLow, hHigh);
+  const totalT = new MetricAccumulator(tLow, tHigh, policy.minExcursionMs);
+  const totalH = new MetricAccumulator(hLow, hHigh, policy.minExcursionMs);
 
   const out: StayExposure[] = [];
   for (const s of stays) {
     const r = roomReadings(s.roomId);
-    const t = new MetricAccumulator(tLow, tHigh);
-    const h = new MetricAccumulator(hLow, hHigh);
+    const t = new MetricAccumulator(tLow, tHigh, policy.minExcursionMs);
+    const h = new MetricAccumulator(hLow, hHigh, policy.minExcursionMs);
     t.noDataMs = scan(r?.temperature ?? [], s.from, s.to, maxGapMs, t, totalT, true);
     h.noDataMs = scan(r?.humidity ?? [], s.from, s.to, maxGapMs, h, totalH, false);
     totalT.noDataMs += t.noDataMs;
@@ -314,7 +335,7 @@ function summarise(
   const reasons: ExposureReason[] = [];
   const limitsT = spec.temperatureMin !== undefined || spec.temperatureMax !== undefined;
   const limitsH = spec.humidityMin !== undefined || spec.humidityMax !== undefined;
-  if (temperature.outsideMs > policy.temperatureOutsideMaxMs) reasons.push('temperature_outside_total');
+  if (temperature.excursionMs > policy.temperatureOutsideMaxMs) reasons.push('temperature_outside_total');
   if (temperature.longestExcursionMs > policy.temperatureExcursionMaxMs) reasons.push('temperature_excursion_long');
   if (
     policy.mktAboveMax &&
@@ -324,7 +345,7 @@ function summarise(
   ) {
     reasons.push('temperature_mkt_above_max');
   }
-  if (humidity.outsideMs > policy.humidityOutsideMaxMs) reasons.push('humidity_outside_total');
+  if (humidity.excursionMs > policy.humidityOutsideMaxMs) reasons.push('humidity_outside_total');
   if (limitsT && temperature.noDataMs > policy.noDataMaxMs) reasons.push('temperature_no_data');
   if (limitsH && humidity.noDataMs > policy.noDataMaxMs) reasons.push('humidity_no_data');
   return { from, to, durationMs, temperature, humidity, inspect: reasons.length > 0, reasons };

@@ -1276,7 +1276,7 @@ export class SupplyService {
     if (publish?.storageConditions) {
       const e = await this.exposure(villageId, lot.id);
       view.storage = {
-        withinSpec: e.total.temperatureOutsideMs === 0 && e.total.humidityOutsideMs === 0,
+        withinSpec: e.total.excursions === 0 && !e.inspect,
         rooms: e.stays.map((s) => ({
           name: s.roomName,
           from: s.from,

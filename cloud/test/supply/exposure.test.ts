@@ -22,6 +22,9 @@ const stay = (roomId: string, fromMin: number, toMin: number) => ({
   to: T0 + toMin * MIN,
 });
 
+/** Every run outside counts as an excursion: the hand-computed cases below count short runs. */
+const EVERY_RUN = { ...EXPOSURE_POLICY, minExcursionMs: 0 };
+
 describe('lotExposure: hand-computed cases', () => {
   // Readings at 0, 10, 20 and 60 min: 20, 22, 30, 24 °C; spec 15–25 °C; a reading stands for at most 15 min.
   //   20 °C for [0, 10)   22 °C for [10, 20)   30 °C for [20, 35) (capped at 15 min)   no data [35, 60)
@@ -39,7 +42,7 @@ describe('lotExposure: hand-computed cases', () => {
   const spec = { temperatureMin: 15, temperatureMax: 25 };
 
   it('caps what a reading stands for at maxGapMs and counts the rest as no data', () => {
-    const r = lotExposure({ stays: [stay('A', 0, 70)], readings: { A }, spec, maxGapMs: 15 * MIN });
+    const r = lotExposure({ stays: [stay('A', 0, 70)], readings: { A }, spec, maxGapMs: 15 * MIN, policy: EVERY_RUN });
     const t = r.stays[0]!.temperature;
     expect(t).toMatchObject({
       min: 20,
@@ -65,20 +68,21 @@ describe('lotExposure: hand-computed cases', () => {
 
   // Stay [5, 25): 20 °C for 5 min (the reading at 0 carries in), 22 °C for 10, 30 °C for 5 (clipped at 25).
   it('clips readings to a stay that starts and ends between readings', () => {
-    const r = lotExposure({ stays: [stay('A', 5, 25)], readings: { A }, spec, maxGapMs: 15 * MIN });
+    const r = lotExposure({ stays: [stay('A', 5, 25)], readings: { A }, spec, maxGapMs: 15 * MIN, policy: EVERY_RUN });
     const t = r.stays[0]!.temperature;
     expect(t).toMatchObject({ min: 20, max: 30, outsideMs: 5 * MIN, excursions: 1, noDataMs: 0, samples: 3 });
     expect(t.mean).toBeCloseTo((20 * 5 + 22 * 10 + 30 * 5) / 20, 10);
   });
 
   it('has no data when the last reading before the stay is older than maxGapMs', () => {
-    const r = lotExposure({ stays: [stay('A', 40, 50)], readings: { A }, spec, maxGapMs: 15 * MIN });
+    const r = lotExposure({ stays: [stay('A', 40, 50)], readings: { A }, spec, maxGapMs: 15 * MIN, policy: EVERY_RUN });
     expect(r.stays[0]!.temperature).toEqual({
       min: null,
       max: null,
       mean: null,
       mkt: null,
       outsideMs: 0,
+      excursionMs: 0,
       excursions: 0,
       longestExcursionMs: 0,
       noDataMs: 10 * MIN,
@@ -88,6 +92,7 @@ describe('lotExposure: hand-computed cases', () => {
 
   it('treats a value exactly at a limit as inside', () => {
     const r = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('A', 0, 30)],
       readings: {
         A: room(
@@ -114,6 +119,7 @@ describe('lotExposure: hand-computed cases', () => {
   it('counts a run of readings outside as one excursion until a reading is back inside; gaps do not end it', () => {
     // 30 | 31 | (no data) | 32 | 20 | 30  →  two excursions: [0, 10)+[10, 25)+[40, 50), then [60, 70).
     const r = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('A', 0, 70)],
       readings: {
         A: room(
@@ -158,6 +164,7 @@ describe('lotExposure: hand-computed cases', () => {
       readings,
       spec,
       maxGapMs: 15 * MIN,
+      policy: EVERY_RUN,
     };
     const r = lotExposure(input);
     expect(r.stays.map((s) => s.roomId)).toEqual(['A', 'B']);
@@ -195,6 +202,7 @@ describe('lotExposure: hand-computed cases', () => {
 
   it('uses the readings of the room the lot was in, not another room’s', () => {
     const r = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('B', 0, 10)],
       readings: new Map([
         ['A', room(series([[0, 40]]))],
@@ -208,6 +216,7 @@ describe('lotExposure: hand-computed cases', () => {
 
   it('with no readings at all everything is no data, and a long unmonitored stay asks for inspection', () => {
     const r = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('gudang', 0, 25 * 60)],
       readings: {},
       spec: { temperatureMax: 30, humidityMax: 70 },
@@ -219,6 +228,7 @@ describe('lotExposure: hand-computed cases', () => {
     expect(r.total.reasons).toEqual(['temperature_no_data', 'humidity_no_data']);
     // Without humidity limits, missing humidity data does not matter.
     const t = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('gudang', 0, 25 * 60)],
       readings: {},
       spec: { temperatureMax: 30 },
@@ -233,6 +243,7 @@ describe('lotExposure: hand-computed cases', () => {
       inspect: false,
     });
     const r = lotExposure({
+      policy: EVERY_RUN,
       stays: [stay('A', 0, 0), stay('A', 0, 20)],
       readings: {
         A: room(
@@ -272,6 +283,7 @@ describe('lotExposure: the inspection policy (EXPOSURE_POLICY)', () => {
 
   it('states its thresholds', () => {
     expect(EXPOSURE_POLICY).toEqual({
+      minExcursionMs: 30 * MIN,
       temperatureOutsideMaxMs: 2 * HOUR,
       temperatureExcursionMaxMs: HOUR,
       mktAboveMax: true,
@@ -334,13 +346,34 @@ describe('lotExposure: the inspection policy (EXPOSURE_POLICY)', () => {
     expect(exactly.reasons).toEqual([]);
   });
 
+  it('a spike shorter than minExcursionMs (a door opened) counts as time outside, not as an excursion', () => {
+    // 20 min at 26 °C in every hour for 8 hours: 160 min outside, more than the 2 h limit, but all spikes.
+    const r = lotExposure({
+      stays: [stay('A', 0, 480)],
+      readings: { A: room(every10(48, (m) => (m % 60 < 20 ? 26 : 20))) },
+      spec,
+      maxGapMs: 15 * MIN,
+    });
+    expect(r.total.temperature).toMatchObject({ outsideMs: 160 * MIN, excursionMs: 0, excursions: 0 });
+    expect(r.total.inspect).toBe(false);
+    // The same readings with 40-minute runs: four excursions, 160 min in them, and an inspection.
+    const long = lotExposure({
+      stays: [stay('A', 0, 480)],
+      readings: { A: room(every10(48, (m) => (m % 120 < 40 ? 26 : 20))) },
+      spec,
+      maxGapMs: 15 * MIN,
+    });
+    expect(long.total.temperature).toMatchObject({ outsideMs: 160 * MIN, excursionMs: 160 * MIN, excursions: 4 });
+    expect(long.total.reasons).toContain('temperature_outside_total');
+  });
+
   it('takes a stricter policy from the caller', () => {
     const r = lotExposure({
       stays: [stay('A', 0, 60)],
       readings: { A: room(every10(1, (m) => (m < 10 ? 26 : 20))) },
       spec,
       maxGapMs: 15 * MIN,
-      policy: { ...EXPOSURE_POLICY, temperatureExcursionMaxMs: 5 * MIN },
+      policy: { ...EXPOSURE_POLICY, minExcursionMs: 0, temperatureExcursionMaxMs: 5 * MIN },
     });
     expect(r.stays[0]!.reasons).toEqual(['temperature_excursion_long']);
     expect(r.total.inspect).toBe(true);
