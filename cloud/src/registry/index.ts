@@ -30,5 +30,5 @@ export { RegistryError } from './port.ts';
 export { openRegistry, PrismaRegistry } from './prisma.ts';
 export { PrismaAccounts } from './prisma-accounts.ts';
 export { PrismaSupply } from './prisma-supply.ts';
-export type { LotFilter, OnHand, StoredLot, StoredShipment, SupplyStore } from './supply.ts';
 export { type SeedOptions, seedFromScenario, siteRecord, villageRecord } from './seed.ts';
+export type { LotFilter, OnHand, StoredLot, StoredShipment, SupplyStore } from './supply.ts';

@@ -31,9 +31,9 @@ import { type DatabaseTarget, databaseTarget } from './database.ts';
 import { migrateTarget } from './migrate.ts';
 import { type Registry, RegistryError } from './port.ts';
 import { PrismaAccounts } from './prisma-accounts.ts';
+import { compare, nullableNum, prismaCode, translate as translateError, valid } from './prisma-common.ts';
 import { PrismaSupply } from './prisma-supply.ts';
 import type { SupplyStore } from './supply.ts';
-import { compare, nullableNum, prismaCode, translate as translateError, valid } from './prisma-common.ts';
 
 /**
  * The registry on Prisma, for SQLite and PostgreSQL alike: both generated clients come from schemas with

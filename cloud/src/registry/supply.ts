@@ -73,9 +73,7 @@ export interface SupplyStore {
   lotEdges(villageId: string): Promise<{ lotId: string; inputLotId: string; quantity: number }[]>;
 
   /** Appends movements (all or none). Ids are made here. */
-  addMovements(
-    ms: readonly (Omit<MovementRecord, 'id'> & { actorUserId: string | null })[],
-  ): Promise<MovementRecord[]>;
+  addMovements(ms: readonly (Omit<MovementRecord, 'id'> & { actorUserId: string | null })[]): Promise<MovementRecord[]>;
   /** Oldest first (time, then id). */
   listMovements(
     villageId: string,
