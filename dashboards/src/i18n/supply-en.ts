@@ -110,7 +110,7 @@ export const supplyEn: Record<SupplyKey, string> = {
   record: 'Record',
   movementDone: 'Recorded: {kind} {lot}, {quantity}.',
   movement_lot: 'Enter the lot code (capital letters, digits and "-").',
-  movement_quantity: 'Enter a quantity other than 0.',
+  movement_quantity: 'Enter a quantity above 0 (only a count correction may be below 0).',
   movement_fromRoom: 'Choose the room it leaves.',
   movement_toRoom: 'Choose the room.',
   movement_sameRoom: 'The two rooms must differ.',

@@ -112,7 +112,7 @@ export const supplyId = {
   record: 'Catat',
   movementDone: 'Tercatat: {kind} {lot}, {quantity}.',
   movement_lot: 'Tulis kode lot (huruf besar, angka dan "-").',
-  movement_quantity: 'Tulis jumlah selain 0.',
+  movement_quantity: 'Tulis jumlah lebih dari 0 (hanya koreksi hitungan boleh kurang dari 0).',
   movement_fromRoom: 'Pilih ruang asal.',
   movement_toRoom: 'Pilih ruang.',
   movement_sameRoom: 'Ruang asal dan tujuan harus berbeda.',

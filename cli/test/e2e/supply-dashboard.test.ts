@@ -1,0 +1,351 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DEMO_ORDER } from '@lumbung/cloud';
+import { freePort, waitFor } from '@lumbung/runtime';
+import type { LotDetail, LotRecord, LotTrace, OrderDetail, PublicLotView, StockLine } from '@lumbung/schemas';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LumbungProcess } from '../../src/child.ts';
+
+const run = promisify(execFile);
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Chromium from Debian, as in dashboard.test.ts: missing, the test is skipped, except under CI=true. */
+function requireChromium(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const how = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
+  if (process.env.CI === 'true') throw new Error(`${how} (required when CI=true)`);
+  console.warn(`skipping the supply-chain browser test: ${how}`);
+  return false;
+}
+
+const available = requireChromium();
+const VILLAGE = 'kel-taman';
+const POLL = { timeout: 30_000, interval: 100 };
+const PASSWORD = 'kata-sandi-uji-rantai-pasok';
+/** Numbers as the dashboard writes them in Bahasa Indonesia (2.000; 22,5). */
+const nf = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
+
+// The supply-chain pages of issue 5 in a real browser against the real demo (`lumbung demo` seeds KUB "Telur Asin
+// Taman", its supermarket order, lots stored in the egg room, inspections and shipments), at a phone's width.
+// What the pages show is checked against what the API answers, so the test holds whatever the demo's clock made.
+describe.skipIf(!available)('supply-chain pages in Chromium on lumbung demo', () => {
+  let dir: string;
+  let demo: LumbungProcess;
+  let browser: Browser;
+  let base: string;
+  /** The KUB coordinator's access token, for the test's own API requests. */
+  let bearer: Record<string, string>;
+  const sessions = new Map<string, BrowserContext>();
+
+  const api = async <T>(p: string): Promise<T> => {
+    const res = await fetch(`${base}/api/v1/villages/${VILLAGE}${p}`, { headers: bearer });
+    expect(res.status, p).toBe(200);
+    return (await res.json()) as T;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-supply-dashboard-'));
+    const dashboards = path.dirname(createRequire(import.meta.url).resolve('@lumbung/dashboards/package.json'));
+    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    const out = path.join(dir, 'dashboard');
+    await run(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: dashboards,
+    });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    demo = new LumbungProcess(
+      'demo',
+      {
+        LUMBUNG_DATA_DIR: path.join(dir, 'data'),
+        LUMBUNG_HTTP_PORT: String(port),
+        LUMBUNG_MQTT_PORT: '0',
+        LUMBUNG_GATEWAY_PORT: '0',
+        LUMBUNG_GATEWAY_OPS_PORT: '0',
+        LUMBUNG_EDGE_OPS_PORT: '0',
+        LUMBUNG_DEMO_BACKFILL_DAYS: '2',
+        LUMBUNG_DASHBOARD_DIR: out,
+        LUMBUNG_DEMO_PASSWORD: PASSWORD,
+      },
+      `${base}/api/v1/health`,
+    );
+    await demo.start();
+    await waitFor('the demo backfill', () => /backfill done/.test(demo.output) || undefined, 180_000);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'kub', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    bearer = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+    await waitFor('the demo order', async () => {
+      const res = await fetch(`${base}/api/v1/villages/${VILLAGE}/orders`, { headers: bearer });
+      return res.ok && ((await res.json()) as OrderDetail[]).some((o) => o.id === DEMO_ORDER) ? true : undefined;
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of sessions.values()) await c.close();
+    await browser?.close();
+    await demo?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const newPhone = () =>
+    browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, acceptDownloads: true });
+
+  async function open(context: BrowserContext, hash: string): Promise<Page> {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('close', () => {
+      if (errors.length) console.warn(`page errors: ${errors.join('; ')}`);
+    });
+    await page.goto(`${base}/${hash}`);
+    return page;
+  }
+
+  /** A page for a signed-in demo user: the first time through the sign-in form, then by the stored session. */
+  async function phone(hash: string, username: string): Promise<Page> {
+    let context = sessions.get(username);
+    if (context) return open(context, hash);
+    context = await newPhone();
+    const page = await open(context, hash);
+    await page.getByLabel('Nama pengguna', { exact: true }).fill(username);
+    await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await page.locator('.who-name').waitFor();
+    sessions.set(username, context);
+    return page;
+  }
+
+  /** Nothing may reach past the right edge of a 360 px phone. */
+  async function fits(page: Page, what: string): Promise<void> {
+    const size = (await page.evaluate(`({
+      scroll: document.documentElement.scrollWidth,
+      widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
+    })`)) as { scroll: number; widest: number };
+    expect(size.scroll, `${what}: page width`).toBe(360);
+    expect(size.widest, `${what}: an element reaches past the right edge`).toBeLessThanOrEqual(360);
+  }
+
+  /** A lot of the demo order that was stored in a room, with what it was made from: the richest lot page. */
+  async function storedLot(): Promise<{ detail: LotDetail; backward: LotTrace }> {
+    const lots = await api<LotRecord[]>(`/lots?orderId=${DEMO_ORDER}`);
+    for (const l of lots) {
+      const detail = await api<LotDetail>(`/lots/${l.id}`);
+      if (!detail.exposure?.stays.length) continue;
+      const backward = await api<LotTrace>(`/lots/${l.id}/trace?direction=backward`);
+      if (backward.nodes.length > 1) return { detail, backward };
+    }
+    throw new Error('no lot of the demo order with stays and inputs');
+  }
+
+  it('shows a KUB coordinator the order with its allocation, progress per producer, late risk and shipments', async () => {
+    const order = await api<OrderDetail>(`/orders/${DEMO_ORDER}`);
+    const page = await phone(`#/v/${VILLAGE}/orders`, 'kub');
+    const card = page.locator(`li[data-order-id="${DEMO_ORDER}"]`);
+    await card.waitFor();
+    expect(await card.innerText()).toContain(order.buyerName);
+    await card.getByRole('link', { name: order.buyerName }).click();
+    await page.locator('main h1', { hasText: order.buyerName }).waitFor();
+
+    for (const a of order.allocations) {
+      const row = page.locator(`table[data-allocation] tr[data-producer-id="${a.producerId}"]`);
+      expect(await row.innerText()).toContain(nf.format(a.quota));
+    }
+    expect(await page.locator('table[data-allocation] tbody tr').count()).toBe(order.allocations.length);
+
+    // Four bars (produced, inspected, packed, shipped) for the order and for each producer, filled by the API's numbers.
+    const total = page.locator('[data-progress="total"]');
+    expect(await total.locator('.prog-row').count()).toBe(4);
+    const shippedStyle = await total.locator('.prog-row').nth(3).locator('.prog-fill').getAttribute('style');
+    const shippedWidth = /width:\s*([\d.]+)%/.exec(shippedStyle ?? '')?.[1] ?? 'NaN';
+    expect(Number.parseFloat(shippedWidth)).toBeCloseTo(
+      Math.min(100, (order.totals.shipped / order.quantity) * 100),
+      3,
+    );
+    for (const p of order.progress) {
+      const box = page.locator(`[data-progress="${p.producerId}"]`);
+      expect(await box.innerText()).toContain(p.producerName);
+      expect(await box.locator('.prog-row').count()).toBe(4);
+    }
+
+    if (order.lateRisk.atRisk) {
+      const risk = page.locator('[data-late-risk="true"]');
+      await risk.getByText('Pesanan ini berisiko terlambat').waitFor();
+      for (const r of order.lateRisk.reasons) expect(await risk.innerText()).toContain(r.id);
+    }
+
+    const shipments = await api<{ id: string }[]>(`/shipments?orderId=${DEMO_ORDER}`);
+    for (const s of shipments) await page.locator(`[data-shipment-id="${s.id}"]`).waitFor();
+    if (shipments.length > 0) {
+      // The dispatch note needs the token: the link fetches it with the Authorization header and saves it.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page
+          .locator(`[data-shipment-id="${shipments[0]!.id}"]`)
+          .getByRole('link', { name: 'Surat jalan (PDF)' })
+          .click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`surat-jalan-${shipments[0]!.id}.pdf`);
+      const { readFile } = await import('node:fs/promises');
+      expect((await readFile((await download.path())!)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    }
+    await fits(page, 'order');
+    await page.close();
+  });
+
+  it("lets the coordinator adjust the allocation (PUT) and recompute it (POST), and shows the API's answer", async () => {
+    const before = await api<OrderDetail>(`/orders/${DEMO_ORDER}`);
+    const [first, second] = before.allocations.filter((a) => a.quota >= 100);
+    expect(second, 'two producers with a quota of at least 100').toBeDefined();
+    const names = new Map(before.progress.map((p) => [p.producerId, p.producerName]));
+    const page = await phone(`#/v/${VILLAGE}/order/${DEMO_ORDER}`, 'kub');
+    await page.getByRole('button', { name: 'Ubah pembagian' }).click();
+    await page.getByLabel(names.get(first!.producerId)!, { exact: true }).fill(String(first!.quota + 100));
+    await page.getByLabel(names.get(second!.producerId)!, { exact: true }).fill(String(second!.quota - 100));
+    const sum = before.allocations.reduce((n, a) => n + a.quota, 0);
+    await page.getByText(`Jumlah kuota ${nf.format(sum)} dari pesanan ${nf.format(before.quantity)}`).waitFor();
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    const row = page.locator(`tr[data-producer-id="${first!.producerId}"]`);
+    await row.getByText('diubah').waitFor();
+    expect(await row.innerText()).toContain(nf.format(first!.quota + 100));
+    const adjusted = await api<OrderDetail>(`/orders/${DEMO_ORDER}`);
+    expect(adjusted.allocations.find((a) => a.producerId === first!.producerId)).toMatchObject({
+      quota: first!.quota + 100,
+      adjusted: true,
+    });
+
+    await page.getByLabel('Lot minimum per produsen').fill(String(before.minLotSize));
+    await page.getByRole('button', { name: 'Hitung ulang pembagian' }).click();
+    await expect.poll(() => page.locator('table[data-allocation]').getByText('diubah').count(), POLL).toBe(0);
+    const recomputed = await api<OrderDetail>(`/orders/${DEMO_ORDER}`);
+    expect(recomputed.allocations.every((a) => !a.adjusted)).toBe(true);
+    for (const a of recomputed.allocations)
+      expect(await page.locator(`tr[data-producer-id="${a.producerId}"]`).innerText()).toContain(nf.format(a.quota));
+    await page.close();
+  });
+
+  it('shows packing-house staff the stock in FEFO order, the rooms live, the warnings, and the sampling plan', async () => {
+    const stock = await api<StockLine[]>('/stock');
+    expect(stock.length).toBeGreaterThan(1);
+    const warnings = await api<{ exposure: { lotId: string }[]; expiring: StockLine[] }>('/stock/warnings?days=7');
+    const page = await phone(`#/v/${VILLAGE}/stock`, 'kemasan');
+    const rows = page.locator('[data-stock] > li');
+    await expect.poll(() => rows.count(), POLL).toBe(stock.length);
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => ({ lot: e.getAttribute('data-lot-id'), expires: e.getAttribute('data-expires') })),
+    );
+    expect(shown.map((s) => s.lot)).toEqual(stock.map((l) => l.lotId));
+    const expiries = shown.map((s) => s.expires!);
+    expect(expiries).toEqual([...expiries].sort());
+
+    const egg = page.locator('[data-room-id="ruang-telur"]');
+    await expect.poll(() => egg.locator('.readings dd').count(), POLL).toBeGreaterThanOrEqual(2);
+    expect(await egg.innerText()).toMatch(/Suhu udara\s+\d+(,\d+)? °C/);
+    for (const w of warnings.exposure)
+      await page.locator(`[data-warning="exposure"][data-lot-id="${w.lotId}"]`).waitFor();
+    for (const w of warnings.expiring)
+      await page.locator(`[data-warning="expiry"][data-lot-id="${w.lotId}"]`).waitFor();
+
+    // The inspection form shows the plan for the lot's size before anything is counted.
+    const lot = (await api<LotRecord[]>('/lots?status=available'))[0]!;
+    const product = (await api<{ id: string; aql: number }[]>('/products')).find((p) => p.id === lot.productId)!;
+    const plan = await api<{ sampleSize: number }>(`/sampling-plan?lotSize=${lot.quantity}&aql=${product.aql}`);
+    await page.locator('#inspect-lot').selectOption(lot.id);
+    const shownPlan = page.locator('[data-form="inspection"] .plan');
+    await shownPlan.waitFor();
+    expect(Number(await shownPlan.getAttribute('data-sample-size'))).toBe(plan.sampleSize);
+    expect(await shownPlan.innerText()).toContain(`Ambil ${nf.format(plan.sampleSize)} contoh`);
+    await fits(page, 'packing house');
+    await page.close();
+  });
+
+  it("shows a lot's storage exposure per stay, its trace backward and forward, and its QR code", async () => {
+    const { detail, backward } = await storedLot();
+    const exposure = detail.exposure!;
+    const page = await phone(`#/v/${VILLAGE}/lot/${detail.id}`, 'kub');
+    await page.locator('main h1', { hasText: detail.id }).waitFor();
+    const section = page.locator('[data-exposure]');
+    await expect.poll(() => section.locator('[data-stay-room]').count(), POLL).toBe(exposure.stays.length);
+    if (exposure.total.mkt !== null) expect(await section.innerText()).toContain('MKT');
+    const withTemperature = exposure.stays.filter((s) => s.temperature).length;
+    expect(await section.locator('tr[data-metric="temperature"]').count()).toBe(withTemperature);
+    expect(await section.locator(`[data-inspect="${exposure.inspect}"]`).count()).toBe(1);
+    if (exposure.inspect) expect(await section.innerText()).toContain('Perlu diperiksa');
+
+    const back = page.locator('[data-trace="backward"]');
+    await back.waitFor();
+    const ids = await back
+      .locator('li[data-lot-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-lot-id')));
+    expect(new Set(ids)).toEqual(new Set(backward.nodes.map((n) => n.lotId)));
+    expect(await back.locator('li[data-level="0"]').getAttribute('data-lot-id')).toBe(detail.id);
+    expect(await back.locator('li[data-level="1"]').count()).toBeGreaterThan(0);
+
+    const forward = await api<LotTrace>(`/lots/${detail.id}/trace?direction=forward`);
+    await page.locator('button[data-direction="forward"]').click();
+    const fwd = page.locator('[data-trace="forward"]');
+    await fwd.waitFor();
+    for (const b of forward.buyers) expect(await fwd.innerText()).toContain(b);
+    for (const s of forward.shipments) await fwd.locator(`[data-shipment-id="${s.shipmentId}"]`).waitFor();
+
+    // The QR code came through the API with the token, and is a real image.
+    const qr = page.locator('img.qr');
+    await qr.waitFor();
+    await expect
+      .poll(() => page.evaluate(`document.querySelector('img.qr').naturalWidth`) as Promise<number>, POLL)
+      .toBeGreaterThan(0);
+    expect(await page.locator('[data-digital-link]').getAttribute('href')).toBe(detail.digitalLink);
+    await fits(page, 'lot');
+    await page.close();
+  });
+
+  it('opens the public trace page of a scanned pack with no session, no token and no sign-in', async () => {
+    const { detail } = await storedLot();
+    const view = (await (await fetch(`${base}/api/v1/public/lots/${VILLAGE}/${detail.id}`)).json()) as PublicLotView;
+    const context = await newPhone();
+    const page = await context.newPage();
+    const sent: { url: string; auth: string | undefined }[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/')) sent.push({ url: r.url(), auth: r.headers().authorization });
+    });
+    // As a phone's camera opens the QR code: the resolver URL, redirected to the dashboard's trace page.
+    await page.goto(`${base}/lot/${VILLAGE}/${detail.id}`);
+    await page.locator(`[data-public-lot="${detail.id}"]`).waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/trace/${VILLAGE}/${detail.id}`);
+    expect(await page.locator('main h1').innerText()).toBe(view.product.name);
+    if (view.producer) {
+      await page.getByRole('heading', { name: 'Cerita pengrajin' }).waitFor();
+      expect(await page.locator('main').innerText()).toContain(view.producer.name);
+    }
+    if (view.storage)
+      await page.getByText(view.storage.withinSpec ? 'Dalam batas' : 'Di luar batas', { exact: true }).waitFor();
+    expect(await page.getByLabel('Nama pengguna', { exact: true }).count()).toBe(0);
+    expect(await page.locator('header .who').count()).toBe(0);
+    expect(sent.map((s) => new URL(s.url).pathname)).toEqual([`/api/v1/public/lots/${VILLAGE}/${detail.id}`]);
+    expect(sent.every((s) => s.auth === undefined)).toBe(true);
+    await fits(page, 'public trace page');
+    await page.locator('button.lang').click();
+    if (view.producer) await page.getByRole('heading', { name: "The maker's story" }).waitFor();
+    await context.close();
+  });
+
+  it('gives a buyer their orders and lots, not the packing house', async () => {
+    const page = await phone('#/', 'pembeli');
+    await page.waitForURL((u) => u.hash === `#/v/${VILLAGE}/orders`);
+    await page.locator(`li[data-order-id="${DEMO_ORDER}"]`).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Pesanan', 'Lot']);
+    await page.close();
+  });
+});
