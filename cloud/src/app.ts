@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       reply.header('access-control-allow-origin', origin).header('vary', 'origin');
       if (req.method === 'OPTIONS') {
         reply
-          .header('access-control-allow-methods', 'GET, POST')
+          .header('access-control-allow-methods', 'GET, POST, PUT')
           .header('access-control-allow-headers', 'authorization, content-type, accept-language')
           .header('access-control-max-age', '600');
         return reply.code(204).send();

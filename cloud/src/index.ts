@@ -15,6 +15,6 @@ export { IngestBridge, type IngestEvents, type Subscribe } from './ingest.ts';
 export { LiveHub, type LiveMessage } from './live.ts';
 export * from './registry/index.ts';
 export { cloudSettings } from './settings.ts';
-export { STALE_INTERVALS, Telemetry } from './telemetry.ts';
 export { DEMO_COOPERATIVE, DEMO_GTIN, DEMO_ORDER, seedSupplyDemo } from './supply/demo.ts';
 export { type Actor, SupplyService } from './supply/service.ts';
+export { STALE_INTERVALS, Telemetry } from './telemetry.ts';

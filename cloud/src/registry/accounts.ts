@@ -168,6 +168,7 @@ export const AUDIT_ACTIONS = [
   'token.created',
   'token.revoked',
   'device.provisioned',
+  'lot.recalled',
 ] as const;
 
 const EpochMs = z.int().nonnegative();

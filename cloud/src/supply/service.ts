@@ -359,6 +359,9 @@ export class SupplyService {
     shipmentId: string | null = null,
   ): Promise<MovementRecord> {
     const m = parse(NewMovement, input);
+    // A pick takes stock out into a shipment, with the shipment's checks (inspection, product): pick().
+    if (m.kind === 'pick' && shipmentId === null)
+      throw validation('a pick goes into a shipment: POST …/shipments/:shipmentId/picks');
     return this.#exclusive(villageId, () => this.#move(villageId, m, actor, shipmentId));
   }
 
@@ -390,7 +393,7 @@ export class SupplyService {
     for (const roomId of [m.fromRoomId, m.toRoomId]) {
       if (roomId === null) continue;
       const site = await this.deps.registry.getSite(villageId, roomId);
-      if (!site || site.kind !== 'storage_room') throw new ApiFailure('LUMBUNG_ERR_SITE_NOT_FOUND', { siteId: roomId });
+      if (site?.kind !== 'storage_room') throw new ApiFailure('LUMBUNG_ERR_SITE_NOT_FOUND', { siteId: roomId });
     }
     if (m.kind === 'pick') {
       if (lot.status !== 'available')
