@@ -122,26 +122,40 @@ export interface MovementForm {
   fromRoomId: string;
   toRoomId: string;
   reason: string;
+  /** A pick's shipment (the cloud takes picks only into a shipment). */
+  shipmentId: string;
 }
 
-export type MovementProblem = 'lot' | 'quantity' | 'fromRoom' | 'toRoom' | 'sameRoom' | 'reason';
+export type MovementProblem = 'lot' | 'quantity' | 'fromRoom' | 'toRoom' | 'sameRoom' | 'reason' | 'shipment';
 
-/** Which rooms a kind of movement names (NewMovement of @lumbung/schemas), and whether it needs a reason. */
-export const MOVEMENT_FIELDS: Record<MovementKind, { from: boolean; to: boolean; reason: boolean; signed: boolean }> = {
-  receive: { from: false, to: true, reason: false, signed: false },
-  move: { from: true, to: true, reason: false, signed: false },
-  pick: { from: true, to: false, reason: false, signed: false },
+/**
+ * Which rooms a kind of movement names (NewMovement of @lumbung/schemas), whether it needs a reason, and whether
+ * it goes into a shipment: a pick is POST shipments/:shipmentId/picks, with that shipment's checks (inspected,
+ * not blocked, enough shelf life), never a bare movement.
+ */
+export const MOVEMENT_FIELDS: Record<
+  MovementKind,
+  { from: boolean; to: boolean; reason: boolean; signed: boolean; shipment: boolean }
+> = {
+  receive: { from: false, to: true, reason: false, signed: false, shipment: false },
+  move: { from: true, to: true, reason: false, signed: false, shipment: false },
+  pick: { from: true, to: false, reason: false, signed: false, shipment: true },
   // A count found more or fewer: a signed correction in the room counted.
-  adjust: { from: false, to: true, reason: true, signed: true },
-  dispose: { from: true, to: false, reason: true, signed: false },
+  adjust: { from: false, to: true, reason: true, signed: true, shipment: false },
+  dispose: { from: true, to: false, reason: true, signed: false, shipment: false },
 };
 
 export const MOVEMENT_KIND_LIST = Object.keys(MOVEMENT_FIELDS) as MovementKind[];
 
-/** The request body of a movement from the form, or the first field to fix. */
+/** What the form sends: a movement (POST stock/movements) or a pick into a shipment (POST shipments/:id/picks). */
+export type MovementRequest =
+  | { to: 'movements'; body: NewMovement }
+  | { to: 'picks'; shipmentId: string; body: { lotId: string; roomId: string; quantity: number } };
+
+/** The request of the movement form, or the first field to fix. */
 export function movementRequest(
   f: MovementForm,
-): { ok: true; body: NewMovement } | { ok: false; problem: MovementProblem } {
+): { ok: true; request: MovementRequest } | { ok: false; problem: MovementProblem } {
   const rule = MOVEMENT_FIELDS[f.kind];
   const lotId = f.lotId.trim().toUpperCase();
   if (!/^[A-Z0-9][A-Z0-9-]{0,19}$/.test(lotId)) return { ok: false, problem: 'lot' };
@@ -152,17 +166,26 @@ export function movementRequest(
   if (rule.from && !f.fromRoomId) return { ok: false, problem: 'fromRoom' };
   if (rule.to && !f.toRoomId) return { ok: false, problem: 'toRoom' };
   if (rule.from && rule.to && f.fromRoomId === f.toRoomId) return { ok: false, problem: 'sameRoom' };
+  if (rule.shipment && !f.shipmentId) return { ok: false, problem: 'shipment' };
   const reason = f.reason.trim();
   if (rule.reason && !reason) return { ok: false, problem: 'reason' };
+  if (rule.shipment)
+    return {
+      ok: true,
+      request: { to: 'picks', shipmentId: f.shipmentId, body: { lotId, roomId: f.fromRoomId, quantity } },
+    };
   return {
     ok: true,
-    body: {
-      lotId,
-      kind: f.kind,
-      quantity,
-      fromRoomId: rule.from ? f.fromRoomId : null,
-      toRoomId: rule.to ? f.toRoomId : null,
-      reason: reason || null,
+    request: {
+      to: 'movements',
+      body: {
+        lotId,
+        kind: f.kind,
+        quantity,
+        fromRoomId: rule.from ? f.fromRoomId : null,
+        toRoomId: rule.to ? f.toRoomId : null,
+        reason: reason || null,
+      },
     },
   };
 }

@@ -138,26 +138,48 @@ describe('stock', () => {
     fromRoomId: '',
     toRoomId: 'ruang-telur',
     reason: '',
+    shipmentId: '',
     ...patch,
   });
 
   it('makes a movement body naming only the rooms its kind uses (NewMovement)', () => {
     expect(movementRequest(form({ fromRoomId: 'ruang-kering' }))).toEqual({
       ok: true,
-      body: {
-        lotId: 'TAT-261115-01',
-        kind: 'receive',
-        quantity: 120,
-        fromRoomId: null,
-        toRoomId: 'ruang-telur',
-        reason: null,
+      request: {
+        to: 'movements',
+        body: {
+          lotId: 'TAT-261115-01',
+          kind: 'receive',
+          quantity: 120,
+          fromRoomId: null,
+          toRoomId: 'ruang-telur',
+          reason: null,
+        },
       },
     });
     const move = movementRequest(form({ kind: 'move', fromRoomId: 'ruang-telur', toRoomId: 'ruang-kering' }));
-    expect(move).toMatchObject({ ok: true, body: { fromRoomId: 'ruang-telur', toRoomId: 'ruang-kering' } });
-    const pick = movementRequest(form({ kind: 'pick', fromRoomId: 'ruang-telur' }));
-    expect(pick).toMatchObject({ ok: true, body: { fromRoomId: 'ruang-telur', toRoomId: null } });
+    expect(move).toMatchObject({
+      ok: true,
+      request: { to: 'movements', body: { fromRoomId: 'ruang-telur', toRoomId: 'ruang-kering' } },
+    });
+    const dispose = movementRequest(form({ kind: 'dispose', fromRoomId: 'ruang-telur', reason: 'retak' }));
+    expect(dispose).toMatchObject({ ok: true, request: { body: { fromRoomId: 'ruang-telur', toRoomId: null } } });
     expect(MOVEMENT_KIND_LIST).toEqual(['receive', 'move', 'pick', 'adjust', 'dispose']);
+  });
+
+  it('sends a pick into its shipment (the cloud refuses a pick that is a bare movement)', () => {
+    expect(movementRequest(form({ kind: 'pick', fromRoomId: 'ruang-telur', shipmentId: 'po-0001-k3' }))).toEqual({
+      ok: true,
+      request: {
+        to: 'picks',
+        shipmentId: 'po-0001-k3',
+        body: { lotId: 'TAT-261115-01', roomId: 'ruang-telur', quantity: 120 },
+      },
+    });
+    expect(movementRequest(form({ kind: 'pick', fromRoomId: 'ruang-telur' }))).toEqual({
+      ok: false,
+      problem: 'shipment',
+    });
   });
 
   it('refuses what the cloud would refuse, naming the field to fix', () => {
@@ -181,11 +203,11 @@ describe('stock', () => {
   it('takes a signed correction, a decimal comma and a lower-case lot code', () => {
     expect(movementRequest(form({ kind: 'adjust', quantity: '-4', reason: 'pecah 4 butir' }))).toMatchObject({
       ok: true,
-      body: { kind: 'adjust', quantity: -4, toRoomId: 'ruang-telur', reason: 'pecah 4 butir' },
+      request: { body: { kind: 'adjust', quantity: -4, toRoomId: 'ruang-telur', reason: 'pecah 4 butir' } },
     });
     expect(movementRequest(form({ quantity: '12,5', lotId: ' tat-261115-01 ' }))).toMatchObject({
       ok: true,
-      body: { quantity: 12.5, lotId: 'TAT-261115-01' },
+      request: { body: { quantity: 12.5, lotId: 'TAT-261115-01' } },
     });
   });
 });

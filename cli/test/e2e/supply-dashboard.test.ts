@@ -268,6 +268,23 @@ describe.skipIf(!available)('supply-chain pages in Chromium on lumbung demo', ()
     expect(Number(await shownPlan.getAttribute('data-sample-size'))).toBe(plan.sampleSize);
     expect(await shownPlan.innerText()).toContain(`Ambil ${nf.format(plan.sampleSize)} contoh`);
     await fits(page, 'packing house');
+
+    // A count correction through the form lands as a movement of the lot.
+    const line = stock[0]!;
+    const form = page.locator('form[data-form="movement"]');
+    await form.getByLabel('Koreksi hitungan').check();
+    await form.getByLabel('Kode lot', { exact: true }).fill(line.lotId);
+    await form.getByLabel('Selisih (+ lebih, − kurang)').fill('-1');
+    await form.getByLabel('Ruang', { exact: true }).selectOption(line.roomId);
+    await form.getByLabel('Alasan', { exact: true }).fill('satu pecah saat dihitung');
+    await form.getByRole('button', { name: 'Catat', exact: true }).click();
+    await form.locator('.okbox').getByText(`Tercatat: Koreksi hitungan ${line.lotId}`).waitFor();
+    const movements = await api<{ kind: string; quantity: number; reason: string | null }[]>(
+      `/stock/movements?lotId=${line.lotId}`,
+    );
+    expect(movements).toContainEqual(
+      expect.objectContaining({ kind: 'adjust', quantity: -1, reason: 'satu pecah saat dihitung' }),
+    );
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 /** @jsxImportSource . */
-import type { LotRecord, MovementKind, MovementRecord, SiteRecord, StockLine } from '@lumbung/schemas';
+import type { LotRecord, MovementKind, MovementRecord, ShipmentRecord, SiteRecord, StockLine } from '@lumbung/schemas';
 import type { SupplyAccess } from '../../roles.ts';
 import { fefo, MOVEMENT_FIELDS, MOVEMENT_KIND_LIST, type MovementForm, movementRequest } from '../../supply.ts';
 import type { VillageData } from '../../village.ts';
@@ -279,6 +279,7 @@ const EMPTY_MOVEMENT: MovementForm = {
   fromRoomId: '',
   toRoomId: '',
   reason: '',
+  shipmentId: '',
 };
 
 function MovementSection({
@@ -299,8 +300,18 @@ function MovementSection({
   const [form, setForm] = useState<MovementForm>(EMPTY_MOVEMENT);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [done, setDone] = useState<MovementRecord | undefined>(undefined);
+  const [done, setDone] = useState<{ kind: MovementKind; lotId: string; quantity: number } | undefined>(undefined);
   const rule = MOVEMENT_FIELDS[form.kind];
+  // Shipments still being packed, for a pick (loaded once the form asks for one).
+  const shipments = useLoad(
+    async (signal) =>
+      rule.shipment
+        ? (await api.get<ShipmentRecord[]>(`/villages/${villageId}/shipments`, signal)).filter(
+            (s) => s.status === 'preparing',
+          )
+        : [],
+    [api, villageId, rule.shipment],
+  );
   const set = (patch: Partial<MovementForm>) => {
     setForm({ ...form, ...patch });
     setDone(undefined);
@@ -317,8 +328,14 @@ function MovementSection({
     setBusy(true);
     setProblem(undefined);
     try {
-      const rec = await api.post<MovementRecord>(`/villages/${villageId}/stock/movements`, req.body);
-      setDone(rec);
+      const r = req.request;
+      if (r.to === 'picks')
+        await api.post<ShipmentRecord>(
+          `/villages/${villageId}/shipments/${encodeURIComponent(r.shipmentId)}/picks`,
+          r.body,
+        );
+      else await api.post<MovementRecord>(`/villages/${villageId}/stock/movements`, r.body);
+      setDone({ kind: form.kind, lotId: r.body.lotId, quantity: r.body.quantity });
       setForm({ ...EMPTY_MOVEMENT, kind: form.kind });
       onDone();
     } catch (err) {
@@ -382,6 +399,25 @@ function MovementSection({
         </div>
         {rule.from && roomSelect('movement-from', form.fromRoomId, 'fromRoomId', t('fromRoom'))}
         {rule.to && roomSelect('movement-to', form.toRoomId, 'toRoomId', rule.from ? t('toRoom') : t('room'))}
+        {rule.shipment && (
+          <div class="field">
+            <label for="movement-shipment">{t('shipment')}</label>
+            <select
+              id="movement-shipment"
+              value={form.shipmentId}
+              onChange={(e) => set({ shipmentId: (e.currentTarget as HTMLSelectElement).value })}
+            >
+              <option value="">—</option>
+              {shipments.value?.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id}
+                  {s.destination ? ` · ${s.destination}` : ''}
+                </option>
+              ))}
+            </select>
+            {shipments.value?.length === 0 && <p class="small muted">{t('noPreparingShipments')}</p>}
+          </div>
+        )}
         <div class="field">
           <label for="movement-reason">{rule.reason ? t('reason') : t('reasonOptional')}</label>
           <input
