@@ -234,6 +234,8 @@ export class PrismaSupply implements SupplyStore {
       },
     });
     if (rows.length === 0) return [];
+    if (filter.withInputs === false)
+      return rows.map((r) => toLot(r, [])).sort((a, b) => compare(b.producedOn, a.producedOn) || compare(a.id, b.id));
     const inputs = await db.lotInput.findMany({
       where: { villageId, ...(filter.ids || rows.length < 500 ? { lotId: { in: rows.map((r) => r.id) } } : {}) },
     });

@@ -23,6 +23,8 @@ export interface LotFilter {
   producerId?: string;
   orderId?: string;
   ids?: readonly string[];
+  /** false: leave `inputs` empty (a trace takes the edges from `lotEdges`); default true. */
+  withInputs?: boolean;
 }
 
 /** Stock on hand of one lot in one room, and since when it has been there without a break. */

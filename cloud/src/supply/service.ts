@@ -559,7 +559,7 @@ export class SupplyService {
     const ids = walk.lots.map((l) => l.lotId);
     const today = this.today(village);
     const [lots, products, producers, inspections, moves] = await Promise.all([
-      this.#s.listLots(villageId, { ids }),
+      this.#s.listLots(villageId, { ids, withInputs: false }),
       this.#s.listProducts(villageId),
       this.#s.listProducers(villageId),
       this.#s.listInspections(villageId, { lotIds: ids }),
