@@ -60,6 +60,13 @@ export const ProductInput = z.object({
   shelfLifeDays: z.number().int().min(1).max(3650),
   storage: StorageSpec,
   aql: Aql.default(2.5),
+  unitWeightKg: z
+    .number()
+    .positive()
+    .max(10_000)
+    .nullable()
+    .default(null)
+    .describe('Net weight of one unit, kg: for indicators per kg of product (a kg product: 1)'),
   minRemainingShelfLifeDays: z
     .number()
     .int()

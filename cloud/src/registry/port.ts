@@ -11,6 +11,7 @@ import type {
   VillageRecord,
 } from '@lumbung/schemas';
 import type { Accounts } from './accounts.ts';
+import type { EcoStore } from './eco.ts';
 import type { SupplyStore } from './supply.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface Registry {
   readonly accounts: Accounts;
   /** Products, cooperatives, producers, lots, stock, orders, inspections, shipments (supply.ts). */
   readonly supply: SupplyStore;
+  /** Irrigation applied, indicator records and settings, CSR reports (eco.ts). */
+  readonly eco: EcoStore;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A cheap round trip to the database, for /health. */

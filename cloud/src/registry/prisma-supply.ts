@@ -89,6 +89,7 @@ export class PrismaSupply implements SupplyStore {
       humidityMin: v.storage.humidityMin,
       humidityMax: v.storage.humidityMax,
       aql: v.aql,
+      unitWeightKg: v.unitWeightKg,
       minRemainingShelfLifeDays: v.minRemainingShelfLifeDays,
     };
     const row = await this.client()
@@ -544,6 +545,7 @@ function toProduct(r: ProductRow): ProductRecord {
       humidityMax: r.humidityMax,
     },
     aql: r.aql,
+    unitWeightKg: r.unitWeightKg,
     minRemainingShelfLifeDays: r.minRemainingShelfLifeDays,
   };
 }

@@ -28,10 +28,12 @@ import type {
 } from '../../generated/prisma/sqlite/client.ts';
 import type { Accounts } from './accounts.ts';
 import { type DatabaseTarget, databaseTarget } from './database.ts';
+import type { EcoStore } from './eco.ts';
 import { migrateTarget } from './migrate.ts';
 import { type Registry, RegistryError } from './port.ts';
 import { PrismaAccounts } from './prisma-accounts.ts';
 import { compare, nullableNum, prismaCode, translate as translateError, valid } from './prisma-common.ts';
+import { PrismaEco } from './prisma-eco.ts';
 import { PrismaSupply } from './prisma-supply.ts';
 import type { SupplyStore } from './supply.ts';
 
@@ -45,12 +47,15 @@ export class PrismaRegistry implements Registry {
   readonly accounts: Accounts;
   /** Products, lots, stock, orders, inspections and shipments (supply.ts), on the same client. */
   readonly supply: SupplyStore;
+  /** Irrigation, indicator records and settings, CSR reports (eco.ts), on the same client. */
+  readonly eco: EcoStore;
   #db: PrismaClient | undefined;
 
   constructor(private readonly target: DatabaseTarget) {
     this.provider = target.provider;
     this.accounts = new PrismaAccounts(() => this.#client);
     this.supply = new PrismaSupply(() => this.#client);
+    this.eco = new PrismaEco(() => this.#client);
   }
 
   /** Migrates, then connects. */
