@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'quality.inspect': 'Inspect lots; put them on hold and release them',
   'shipment.manage': 'Pick lots into shipments and dispatch them',
   'lot.recall': 'Recall a lot and everything made from it',
+  'plot.record': 'Record irrigation on a plot (a farmer: own plots)',
+  'indicator.record': 'Enter indicator figures (fuel, waste, unmetered energy and water) and indicator settings',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -57,7 +59,7 @@ export const GRANTS: Record<Role, Grant> = {
   platform_admin: { permissions: ALL, sites: 'all' },
   village_admin: { permissions: ALL, sites: 'all' },
   farmer: {
-    permissions: ['village.read', 'telemetry.read', 'alert.read', 'alert.manage'],
+    permissions: ['village.read', 'telemetry.read', 'alert.read', 'alert.manage', 'plot.record'],
     sites: ['plot', 'weather'],
   },
   packing_staff: {
@@ -70,6 +72,7 @@ export const GRANTS: Record<Role, Grant> = {
       'stock.manage',
       'quality.inspect',
       'shipment.manage',
+      'indicator.record',
     ],
     sites: ['packing_house', 'storage_room', 'meter_point', 'weather'],
   },
