@@ -99,7 +99,7 @@ for (const db of testDatabases()) {
       expect(body.expiresAt).toBe(NOW + 24 * 3_600_000);
       // The code never goes into an http(s) URL that proxies and servers would log.
       expect(body.provisioningUrl).toBe(
-        `lumbung://provision?v=1&code=${body.code}&cloud=${encodeURIComponent('http://localhost:80')}`,
+        `lumbung://provision?v=1&code=${body.code}&cloud=${encodeURIComponent('http://localhost')}`,
       );
       expect(body.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
       // Stored as its hash only.

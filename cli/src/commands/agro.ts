@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-// biome-ignore lint/style/noRestrictedImports: `./agro` is a package export of @lumbung/cloud (the pure agronomy functions without the server); biome.json's allow-list does not name it yet
 import * as agronomy from '@lumbung/cloud/agro';
 import type { z } from 'zod';
 import { parse, UsageError } from '../args.ts';

@@ -6,6 +6,7 @@ import type { Permission } from '../auth/permissions.ts';
 import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
+import { normalizeBaseUrl } from '../supply/digital-link.ts';
 
 /** The error responses a route can give, for its OpenAPI document (every body is an ApiError). */
 export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 423 | 429 | 503)[]) =>
@@ -74,4 +75,17 @@ export async function villageAccess(
     visible: v,
     seeSite: (siteId) => v === 'all' || (siteId != null && v.has(siteId)),
   };
+}
+
+/**
+ * The platform's public base URL, for Digital Links, QR codes and EPCIS identifiers: LUMBUNG_PUBLIC_URL
+ * when set, else the address this request came to (a phone must reach what the QR code says). A Host
+ * header that makes no URL is the client's mistake, not a 500.
+ */
+export function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): string {
+  try {
+    return normalizeBaseUrl(publicUrl ?? `${req.protocol}://${req.host}`);
+  } catch {
+    throw new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: `Host ${JSON.stringify(req.host)}` });
+  }
 }

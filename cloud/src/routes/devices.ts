@@ -22,7 +22,7 @@ import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { tokenHash } from '../auth/tokens.ts';
 import { ApiFailure } from '../errors.ts';
 import { RegistryError } from '../registry/port.ts';
-import { type Api, errors, VillageParams, villageAccess } from './common.ts';
+import { type Api, baseUrlOf, errors, VillageParams, villageAccess } from './common.ts';
 
 /** How long a provisioning code works: a day, enough to carry a sensor out to a plot and power it up. */
 export const PROVISIONING_CODE_TTL_MS = 24 * 3_600_000;
@@ -102,8 +102,8 @@ export async function deviceRoutes(api: Api, deps: AppDeps): Promise<void> {
       targetId: device.id,
       details: { purpose, codeId: record.id, expiresAt, cancelledCodes: cancelled },
     });
-    // The base the admin reached this cloud at is the one the device's setup can reach it at too.
-    const provisioningUrl = provisioningLink(code, `${req.protocol}://${req.host}`);
+    // LUMBUNG_PUBLIC_URL, or the base the admin reached this cloud at: the device's setup can reach it too.
+    const provisioningUrl = provisioningLink(code, baseUrlOf(req, deps.publicUrl));
     const qrSvg = await QRCode.toString(provisioningUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return { device, code, expiresAt, provisioningUrl, qrSvg };
   };

@@ -5,8 +5,8 @@ import { type DispatchNoteInput, dispatchNotePdf } from '../documents/dispatch-n
 import { ApiFailure, negotiateLanguage } from '../errors.ts';
 import { digitalLink } from '../supply/digital-link.ts';
 import type { SupplyService } from '../supply/service.ts';
-import { type Api, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
-import { actorOf, baseUrlOf, buyerOnly } from './supply.ts';
+import { type Api, baseUrlOf, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
+import { actorOf, buyerOnly } from './supply.ts';
 
 const OrderParams = VillageParams.extend({ orderId: Id });
 const ShipmentParams = VillageParams.extend({ shipmentId: Id });

@@ -4,8 +4,7 @@ import type { App, AppDeps } from '../app.ts';
 import { ApiFailure } from '../errors.ts';
 import { normalizeGtin } from '../supply/digital-link.ts';
 import type { SupplyService } from '../supply/service.ts';
-import { type Api, errors } from './common.ts';
-import { baseUrlOf } from './supply.ts';
+import { type Api, baseUrlOf, errors } from './common.ts';
 
 const PublicLotParams = z.object({ villageId: VillageId, lotId: LotCode });
 

@@ -18,15 +18,14 @@ import {
   RecallResult,
   SUPPORTED_AQLS,
 } from '@lumbung/schemas';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { GRANTS } from '../auth/permissions.ts';
 import type { AuthenticatedPrincipal } from '../auth/service.ts';
 import { ApiFailure } from '../errors.ts';
-import { digitalLink, lotQrSvg, normalizeBaseUrl } from '../supply/digital-link.ts';
+import { digitalLink, lotQrSvg } from '../supply/digital-link.ts';
 import type { Actor, SupplyService } from '../supply/service.ts';
-import { type Api, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
+import { type Api, baseUrlOf, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
 
 // ── helpers shared by the supply-chain routes (supply.ts, stock.ts, orders.ts, public.ts) ──
 
@@ -58,19 +57,6 @@ export async function requireLotVisible(
   if (!buyerOnly(access.principal, villageId)) return;
   if (!(await supply.buyerMaySee(villageId, access.principal.userId, lotId)))
     throw new ApiFailure('LUMBUNG_ERR_LOT_NOT_FOUND', { lotId });
-}
-
-/**
- * The platform's public base URL, for Digital Links, QR codes and EPCIS identifiers: LUMBUNG_PUBLIC_URL
- * when set, else the address this request came to (a phone must reach what the QR code says). A Host
- * header that makes no URL is the client's mistake, not a 500.
- */
-export function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): string {
-  try {
-    return normalizeBaseUrl(publicUrl ?? `${req.protocol}://${req.host}`);
-  } catch {
-    throw new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: `Host ${JSON.stringify(req.host)}` });
-  }
 }
 
 const ProductParams = VillageParams.extend({ productId: Id });
