@@ -14,11 +14,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AgroService } from './agro/service.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import type { AuthService } from './auth/service.ts';
 import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 import type { LiveHub } from './live.ts';
 import { type Registry, RegistryError } from './registry/port.ts';
+import { agroRoutes } from './routes/agro.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authenticateRequests, authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -87,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.publicUrl !== undefined) deps = { ...deps, publicUrl: normalizeBaseUrl(deps.publicUrl) };
   // One service per app: it runs each village's supply-chain writes one at a time (service.ts).
   const supply = new SupplyService({ registry: deps.registry, store: deps.store, now: deps.now });
+  const agro = new AgroService({ registry: deps.registry, store: deps.store, now: deps.now });
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
@@ -159,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'stock', description: 'Packing-house stock, movements, FEFO picking and warnings' },
         { name: 'orders', description: 'KUB bulk orders, allocation, shipments and dispatch notes' },
         { name: 'public', description: 'What anyone who scans a lot’s QR code may see, without signing in' },
+        { name: 'agro', description: 'Station weather with ET0, plot advice (irrigation, blast risk), irrigation records' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -210,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await stockRoutes(api, deps, supply);
       await orderRoutes(api, deps, supply);
       await publicApiRoutes(api, deps, supply);
+      await agroRoutes(api, deps, agro);
     },
     { prefix: '/api/v1' },
   );

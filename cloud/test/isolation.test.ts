@@ -98,6 +98,8 @@ const BODIES: Record<string, unknown> = {
   },
   'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/dispatch': {},
   'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/deliver': {},
+  // Agronomy (issue 6): irrigation on the plot {siteId} names (sawah-a, in both villages).
+  'POST /api/v1/villages/{villageId}/plots/{siteId}/irrigation': { date: '2026-11-20', mm: 5 },
 };
 
 const OTHER = 'desa-lain';
@@ -179,7 +181,8 @@ for (const db of testDatabases()) {
       otherSupply = await supplySnapshot(f, OTHER);
       params = {
         villageId: OTHER,
-        siteId: 'ruang-telur',
+        // A plot: the agronomy routes take {siteId} as a plot, the registry's site route any site.
+        siteId: 'sawah-a',
         deviceId: 'lain-th-telur',
         alertId: alert!.id,
         userId: lainUser.id,
@@ -268,6 +271,7 @@ for (const db of testDatabases()) {
       expect((await f.registry.accounts.listMemberships(params.userId!)).map((m) => m.role)).toEqual(['village_admin']);
       expect(await f.registry.accounts.getUserByUsername('penyusup')).toBeUndefined();
       expect(await supplySnapshot(f, OTHER)).toBe(otherSupply);
+      expect(await f.registry.eco.listIrrigation(OTHER, {})).toEqual([]);
       expect((await f.registry.supply.getLot(OTHER, SUPPLY.lots.salted))?.status).toBe('available');
     });
 
