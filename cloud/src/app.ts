@@ -162,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'stock', description: 'Packing-house stock, movements, FEFO picking and warnings' },
         { name: 'orders', description: 'KUB bulk orders, allocation, shipments and dispatch notes' },
         { name: 'public', description: 'What anyone who scans a lot’s QR code may see, without signing in' },
-        { name: 'agro', description: 'Station weather with ET0, plot advice (irrigation, blast risk), irrigation records' },
+        { name: 'agro', description: 'Station weather with ET0, plot advice, irrigation records' },
       ],
     },
     transform: jsonSchemaTransform,
