@@ -19,16 +19,27 @@ import type { Kit } from './pages/supply/kit.tsx';
 import { VillagesPage } from './pages/villages.tsx';
 import {
   allRoles,
-  canReadSupply,
   canReadTelemetry,
+  type EcoAccess,
+  ecoAccess,
   isPlatformAdmin,
   memberVillages,
   type Role,
   rolesIn,
   type SupplyAccess,
+  startPage,
   supplyAccess,
 } from './roles.ts';
-import { href, isSupplyRoute, parseRoute, type Route, type SupplyRoute, villageOf } from './route.ts';
+import {
+  type FarmRoute,
+  href,
+  isFarmRoute,
+  isSupplyRoute,
+  parseRoute,
+  type Route,
+  type SupplyRoute,
+  villageOf,
+} from './route.ts';
 import { limitsOf, outside, siteStatus } from './status.ts';
 import { ErrorBox, Loading, Problem, StatusDot } from './ui.tsx';
 import { VillageData } from './village.ts';
@@ -124,6 +135,7 @@ export function App() {
   });
 
   const access = supplyAccess(roles);
+  const eco = ecoAccess(roles);
   let main: JSX.Element;
   // The public trace page needs no session: a shopper who scanned a pack is never sent to the sign-in page.
   if (route.page === 'trace')
@@ -132,7 +144,7 @@ export function App() {
     );
   else if (start.status === 'error') main = <ErrorBox error={start.error} onRetry={restore} />;
   else if (!session) main = start.status === 'restoring' ? <Loading /> : <SignInPage auth={auth} />;
-  else main = <Page route={route} data={data} session={session} roles={roles} access={access} />;
+  else main = <Page route={route} data={data} session={session} roles={roles} access={access} eco={eco} />;
   const signedIn = session && route.page !== 'trace' ? session : undefined;
 
   return (
@@ -159,8 +171,8 @@ export function App() {
           <UserBar session={signedIn} roles={villageId ? roles : allRoles(signedIn.memberships)} auth={auth} />
         )}
         {signedIn && <VillageSwitch session={signedIn} villageId={villageId} />}
-        {signedIn && villageId && (data || access.read) && (
-          <VillageNav villageId={villageId} data={data} access={access} route={route} />
+        {signedIn && villageId && (data || access.read || eco.indicators || eco.record) && (
+          <VillageNav villageId={villageId} data={data} access={access} eco={eco} route={route} />
         )}
       </header>
       <main id="main" tabIndex={-1}>
@@ -233,36 +245,48 @@ function VillageSwitch({ session, villageId }: { session: Session; villageId: st
 }
 
 /** The page a tab stands for: a site belongs to the overview, an order to the orders, a lot to the lots. */
-const TAB_OF: Partial<Record<Route['page'], Route['page']>> = { site: 'overview', order: 'orders', lot: 'lots' };
+const TAB_OF: Partial<Record<Route['page'], Route['page']>> = {
+  site: 'overview',
+  order: 'orders',
+  lot: 'lots',
+  plot: 'farm',
+};
 
 /**
- * The village's tabs: the telemetry pages for the roles that read telemetry (`data`), the supply-chain pages
- * for the roles with `supply.read` (the packing house only for those who keep stock; a buyer: orders and lots).
+ * The village's tabs: the telemetry pages for the roles that read telemetry (`data`), the farm for farmers and
+ * admins, the supply-chain pages for the roles with `supply.read` (the packing house only for those who keep
+ * stock; a buyer: orders and lots), the indicators for `indicator.read` (and `indicator.record`: its form).
  */
 function VillageNav({
   villageId: v,
   data,
   access,
+  eco,
   route,
 }: {
   villageId: string;
   data: VillageData | undefined;
   access: SupplyAccess;
+  eco: EcoAccess;
   route: Route;
 }) {
   const { t } = useUi();
   const items: { page: Route['page']; label: string; to: string }[] = [];
+  if (data) items.push({ page: 'overview', label: t('navOverview'), to: href({ page: 'overview', villageId: v }) });
+  if (eco.farm) items.push({ page: 'farm', label: t('navFarm'), to: href({ page: 'farm', villageId: v }) });
   if (data)
     items.push(
-      { page: 'overview', label: t('navOverview'), to: href({ page: 'overview', villageId: v }) },
       { page: 'devices', label: t('navDevices'), to: href({ page: 'devices', villageId: v }) },
       { page: 'alerts', label: t('navAlerts'), to: href({ page: 'alerts', villageId: v }) },
     );
   if (access.read) items.push({ page: 'orders', label: t('navOrders'), to: href({ page: 'orders', villageId: v }) });
   if (access.stock) items.push({ page: 'stock', label: t('navStock'), to: href({ page: 'stock', villageId: v }) });
   if (access.read) items.push({ page: 'lots', label: t('navLots'), to: href({ page: 'lots', villageId: v }) });
-  // Without telemetry (a buyer), the village's own address shows the orders.
-  const current = !data && route.page === 'overview' ? 'orders' : (TAB_OF[route.page] ?? route.page);
+  if (eco.indicators || eco.record)
+    items.push({ page: 'csr', label: t('navCsr'), to: href({ page: 'csr', villageId: v }) });
+  // Without telemetry (a CSR partner, a buyer), the village's own address shows their page.
+  const current =
+    !data && route.page === 'overview' ? (eco.indicators ? 'csr' : 'orders') : (TAB_OF[route.page] ?? route.page);
   return (
     <>
       {data && <VillageName data={data} />}
@@ -299,21 +323,27 @@ function Page({
   session,
   roles,
   access,
+  eco,
 }: {
   route: Route;
   data: VillageData | undefined;
   session: Session;
   roles: readonly Role[];
   access: SupplyAccess;
+  eco: EcoAccess;
 }) {
   const { t } = useUi();
-  if (route.page === 'villages') return supplyOnly(session) ? <SupplyStart session={session} /> : <VillagesPage />;
+  const noAccess = <p role="status">{t('noAccess')}</p>;
+  if (route.page === 'villages') return <Start session={session} />;
   if (route.page === 'notFound') return <p>{t('notFound')}</p>;
-  if (roles.length === 0 && !isPlatformAdmin(session.memberships)) return <p role="status">{t('noAccess')}</p>;
-  if (isSupplyRoute(route))
-    return access.read ? <Supply route={route} data={data} access={access} /> : <p role="status">{t('noAccess')}</p>;
+  if (roles.length === 0 && !isPlatformAdmin(session.memberships)) return noAccess;
+  if (isSupplyRoute(route)) return access.read ? <Supply route={route} data={data} access={access} /> : noAccess;
+  if (isFarmRoute(route)) return eco.farm ? <Farm route={route} /> : noAccess;
+  if (route.page === 'csr')
+    return eco.indicators || eco.record ? <Csr villageId={route.villageId} eco={eco} /> : noAccess;
   if (!data) {
-    // A buyer reads no telemetry: the village's address shows their orders.
+    // A CSR partner or a buyer reads no telemetry: the village's address shows their page.
+    if (route.page === 'overview' && eco.indicators) return <Csr villageId={route.villageId} eco={eco} />;
     if (access.read && route.page === 'overview')
       return <Supply route={{ page: 'orders', villageId: route.villageId }} data={data} access={access} />;
     return <LimitedPage roles={roles} />;
@@ -321,28 +351,31 @@ function Page({
   return <VillagePage route={route} data={data} />;
 }
 
-/** A user who reads the supply chain but no telemetry anywhere (a buyer): their start page is their orders. */
-const supplyOnly = (session: Session): boolean => {
-  const roles = allRoles(session.memberships);
-  return !isPlatformAdmin(session.memberships) && !canReadTelemetry(roles) && canReadSupply(roles);
-};
-
-/** The start page of a supply-only user: straight to the orders of their one village, else a choice. */
-function SupplyStart({ session }: { session: Session }) {
+/**
+ * The start page. A member of one village lands on their role's page (`startPage`: a farmer on the farm, a CSR
+ * partner on the indicators, a buyer on the orders); a user of several villages who reads no telemetry gets
+ * those pages to choose from; everyone else the villages (or, with one, its overview).
+ */
+function Start({ session }: { session: Session }) {
   const { t } = useUi();
-  const villages = memberVillages(session.memberships).filter((v) => canReadSupply(rolesIn(session.memberships, v)));
-  const only = villages.length === 1 ? villages[0] : undefined;
+  const ms = session.memberships;
+  const admin = isPlatformAdmin(ms);
+  const starts = admin ? [] : memberVillages(ms).map((v) => ({ villageId: v, page: startPage(rolesIn(ms, v)) }));
+  const only = starts.length === 1 && starts[0]!.page !== 'overview' ? starts[0] : undefined;
+  const to = only && href(only);
   useEffect(() => {
-    if (only) location.replace(href({ page: 'orders', villageId: only }));
-  }, [only]);
-  if (only) return <Loading />;
+    if (to) location.replace(to);
+  }, [to]);
+  if (to) return <Loading />;
+  const choice = !admin && !canReadTelemetry(allRoles(ms)) && starts.some((s) => s.page !== 'overview');
+  if (!choice) return <VillagesPage />;
   return (
     <>
       <h1>{t('villagesTitle')}</h1>
       <ul class="links">
-        {villages.map((v) => (
-          <li key={v}>
-            <a href={href({ page: 'orders', villageId: v })}>{v}</a>
+        {starts.map((s) => (
+          <li key={s.villageId}>
+            <a href={href(s)}>{s.villageId}</a>
           </li>
         ))}
       </ul>
@@ -397,9 +430,14 @@ function lazyChunk<M extends { install(k: Kit): void }>(load: () => Promise<M>):
 
 type SupplyChunk = typeof import('./pages/supply/index.tsx');
 type TraceChunk = typeof import('./pages/supply/trace.tsx');
+type FarmChunk = typeof import('./pages/farm/index.tsx');
+type CsrChunk = typeof import('./pages/csr/index.tsx');
 // Supply pages are chunks of their own: the first page of a farmer or a packing-house worker carries none of them.
 const loadSupply = lazyChunk<SupplyChunk>(() => import('./pages/supply/index.tsx'));
 const loadTrace = lazyChunk<TraceChunk>(() => import('./pages/supply/trace.tsx'));
+// So are the farm and indicator pages (issue 6): a buyer's phone never loads a farmer's words, nor a farmer's a CSR's.
+const loadFarm = lazyChunk<FarmChunk>(() => import('./pages/farm/index.tsx'));
+const loadCsr = lazyChunk<CsrChunk>(() => import('./pages/csr/index.tsx'));
 
 /** Renders a lazily loaded chunk's page once it has arrived ("Memuat…" until then, the error and a retry on failure). */
 function Lazy<M>({ load, render }: { load: () => Promise<M>; render: (m: M) => JSX.Element }) {
@@ -423,6 +461,15 @@ function Lazy<M>({ load, render }: { load: () => Promise<M>; render: (m: M) => J
 
 function Supply({ route, data, access }: { route: SupplyRoute; data: VillageData | undefined; access: SupplyAccess }) {
   return <Lazy load={loadSupply} render={(m) => <m.SupplyPage route={route} data={data} access={access} />} />;
+}
+
+function Farm({ route }: { route: FarmRoute }) {
+  // `plot.record` is what gives the farm tab, so whoever sees the page may record irrigation (on their own plots).
+  return <Lazy load={loadFarm} render={(m) => <m.FarmPage route={route} canRecord />} />;
+}
+
+function Csr({ villageId, eco }: { villageId: string; eco: EcoAccess }) {
+  return <Lazy load={loadCsr} render={(m) => <m.CsrPage villageId={villageId} access={eco} />} />;
 }
 
 function VillagePage({ route, data }: { route: Route; data: VillageData }) {

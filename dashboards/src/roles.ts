@@ -97,3 +97,39 @@ export const supplyAccess = (roles: readonly Role[]): SupplyAccess => ({
   inspect: holds(QUALITY_INSPECT_ROLES)(roles),
   recall: holds(LOT_RECALL_ROLES)(roles),
 });
+
+/** `plot.record`: record irrigation on a plot (a farmer: their own). They also get the farm pages (Lahan). */
+export const PLOT_RECORD_ROLES: readonly Role[] = ['platform_admin', 'village_admin', 'farmer'];
+/** `indicator.read`: the environmental indicators and the CSR reports. */
+export const INDICATOR_READ_ROLES: readonly Role[] = ['platform_admin', 'village_admin', 'csr_partner'];
+/** `indicator.record`: enter fuel, waste and unmetered energy and water figures. */
+export const INDICATOR_RECORD_ROLES: readonly Role[] = ['platform_admin', 'village_admin', 'packing_staff'];
+
+/** What the farm and indicator pages (issue 6) offer the user in one village. */
+export interface EcoAccess {
+  /** The farm pages: the plots' advice and the irrigation form. */
+  farm: boolean;
+  /** The indicators and the CSR reports. */
+  indicators: boolean;
+  /** The form for a fuel, waste, energy or water figure (packing-house staff get the page with the form only). */
+  record: boolean;
+}
+
+export const ecoAccess = (roles: readonly Role[]): EcoAccess => ({
+  farm: holds(PLOT_RECORD_ROLES)(roles),
+  indicators: holds(INDICATOR_READ_ROLES)(roles),
+  record: holds(INDICATOR_RECORD_ROLES)(roles),
+});
+
+/**
+ * Where a user of one village lands after signing in: a farmer on their plots' advice, a CSR partner on the
+ * indicators, a buyer on their orders, everyone else on the overview. Ordered by who the page is for: a farmer
+ * who also packs eggs still came for the plots.
+ */
+export function startPage(roles: readonly Role[]): 'farm' | 'csr' | 'orders' | 'overview' {
+  if (roles.includes('farmer')) return 'farm';
+  if (canReadTelemetry(roles)) return 'overview';
+  if (holds(INDICATOR_READ_ROLES)(roles)) return 'csr';
+  if (canReadSupply(roles)) return 'orders';
+  return 'overview';
+}

@@ -14,12 +14,19 @@ export type Route =
   | { page: 'lots'; villageId: string }
   | { page: 'lot'; villageId: string; lotId: string }
   | { page: 'trace'; villageId: string; lotId: string }
+  | { page: 'farm'; villageId: string }
+  | { page: 'plot'; villageId: string; siteId: string }
+  | { page: 'csr'; villageId: string }
   | { page: 'notFound' };
 
 /** The supply-chain pages of a village (issue 5): loaded lazily, shown to the roles with `supply.read`. */
 export type SupplyRoute = Extract<Route, { page: 'orders' | 'order' | 'stock' | 'lots' | 'lot' }>;
 const SUPPLY_PAGES: readonly string[] = ['orders', 'order', 'stock', 'lots', 'lot'];
 export const isSupplyRoute = (r: Route): r is SupplyRoute => SUPPLY_PAGES.includes(r.page);
+
+/** The farmer's pages (issue 6): the plots' advice, and one plot with its irrigation form. */
+export type FarmRoute = Extract<Route, { page: 'farm' | 'plot' }>;
+export const isFarmRoute = (r: Route): r is FarmRoute => r.page === 'farm' || r.page === 'plot';
 
 const ID = '([a-z0-9][a-z0-9_-]{0,63})';
 /** A lot code (LotCode of @lumbung/schemas: GS1 AI 10, at most 20 characters). */
@@ -36,6 +43,9 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [new RegExp(`^/v/${ID}/lots/?$`), (m) => ({ page: 'lots', villageId: m[1]! })],
   [new RegExp(`^/v/${ID}/lot/${LOT}/?$`), (m) => ({ page: 'lot', villageId: m[1]!, lotId: m[2]! })],
   [new RegExp(`^/trace/${ID}/${LOT}/?$`), (m) => ({ page: 'trace', villageId: m[1]!, lotId: m[2]! })],
+  [new RegExp(`^/v/${ID}/farm/?$`), (m) => ({ page: 'farm', villageId: m[1]! })],
+  [new RegExp(`^/v/${ID}/farm/${ID}/?$`), (m) => ({ page: 'plot', villageId: m[1]!, siteId: m[2]! })],
+  [new RegExp(`^/v/${ID}/csr/?$`), (m) => ({ page: 'csr', villageId: m[1]! })],
 ];
 
 export function parseRoute(hash: string): Route {
@@ -71,6 +81,12 @@ export function href(route: Route): string {
       return `#/v/${route.villageId}/lot/${route.lotId}`;
     case 'trace':
       return `#/trace/${route.villageId}/${route.lotId}`;
+    case 'farm':
+      return `#/v/${route.villageId}/farm`;
+    case 'plot':
+      return `#/v/${route.villageId}/farm/${route.siteId}`;
+    case 'csr':
+      return `#/v/${route.villageId}/csr`;
     case 'notFound':
       return '#/';
   }

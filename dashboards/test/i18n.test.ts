@@ -1,24 +1,36 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { csrEn } from '../src/i18n/csr-en.ts';
+import { csrId } from '../src/i18n/csr-id.ts';
+import { farmEn } from '../src/i18n/farm-en.ts';
+import { farmId } from '../src/i18n/farm-id.ts';
 import { CATALOGUES, LANGS, placeholders, storedLang, translate } from '../src/i18n/index.ts';
 import { publicEn } from '../src/i18n/public-en.ts';
 import { publicId } from '../src/i18n/public-id.ts';
 import { supplyEn } from '../src/i18n/supply-en.ts';
 import { supplyId } from '../src/i18n/supply-id.ts';
 
-/** The catalogues of the lazily loaded pages (supply chain, public trace page), each in both languages. */
+/** The catalogues of the lazily loaded pages (supply chain, public trace page, farm, CSR), each in both languages. */
 const LAZY: Record<string, Record<'id' | 'en', Record<string, string>>> = {
   supply: { id: supplyId, en: supplyEn },
   public: { id: publicId, en: publicEn },
+  farm: { id: farmId, en: farmEn },
+  csr: { id: csrId, en: csrEn },
 };
 
-/** What `t('key')` can name in a source file: the supply pages also their own words, the public page only its own. */
+/**
+ * What `t('key')` can name in a source file: the supply, farm and CSR pages also their own words, the public page
+ * only its own.
+ */
 function knownKeys(file: string): Set<string> {
   const f = file.split(path.sep).join('/');
+  const app = Object.keys(CATALOGUES.id);
   if (f === 'pages/supply/trace.tsx') return new Set(Object.keys(publicId));
-  if (f.startsWith('pages/supply/')) return new Set([...Object.keys(supplyId), ...Object.keys(CATALOGUES.id)]);
-  return new Set(Object.keys(CATALOGUES.id));
+  if (f.startsWith('pages/supply/')) return new Set([...Object.keys(supplyId), ...app]);
+  if (f.startsWith('pages/farm/')) return new Set([...Object.keys(farmId), ...app]);
+  if (f.startsWith('pages/csr/')) return new Set([...Object.keys(csrId), ...app]);
+  return new Set(app);
 }
 
 describe('the interface catalogues', () => {
@@ -68,8 +80,12 @@ describe('the interface catalogues', () => {
     },
   );
 
-  it("has no supply-page key that hides one of the app's (the supply pages look in their catalogue first)", () => {
-    expect(Object.keys(supplyId).filter((k) => k in CATALOGUES.id)).toEqual([]);
+  it.each([
+    ['supply', supplyId],
+    ['farm', farmId],
+    ['csr', csrId],
+  ])("has no %s-page key that hides one of the app's (those pages look in their catalogue first)", (_, own) => {
+    expect(Object.keys(own).filter((k) => k in CATALOGUES.id)).toEqual([]);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -4,13 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUES } from '../src/i18n/index.ts';
 import {
   ALERT_MANAGE_ROLES,
+  ecoAccess,
+  INDICATOR_READ_ROLES,
+  INDICATOR_RECORD_ROLES,
   LOT_RECALL_ROLES,
   ORDER_MANAGE_ROLES,
+  PLOT_RECORD_ROLES,
   QUALITY_INSPECT_ROLES,
   ROLES,
   rolesIn,
   STOCK_MANAGE_ROLES,
   SUPPLY_READ_ROLES,
+  startPage,
   supplyAccess,
   TELEMETRY_ROLES,
 } from '../src/roles.ts';
@@ -59,7 +64,10 @@ describe('what the dashboard offers each role', () => {
     ['order.manage', ORDER_MANAGE_ROLES],
     ['quality.inspect', QUALITY_INSPECT_ROLES],
     ['lot.recall', LOT_RECALL_ROLES],
-  ])('offers the supply-chain pages and buttons by the matrix: %s', async (permission, list) => {
+    ['plot.record', PLOT_RECORD_ROLES],
+    ['indicator.read', INDICATOR_READ_ROLES],
+    ['indicator.record', INDICATOR_RECORD_ROLES],
+  ])('offers the supply-chain, farm and indicator pages and buttons by the matrix: %s', async (permission, list) => {
     const { grants } = await matrix();
     expect(grants.has(permission), `${permission} is missing from docs/permissions.md`).toBe(true);
     const holders = ROLES.filter((_, i) => grants.get(permission)?.[i]);
@@ -103,5 +111,25 @@ describe('what the dashboard offers each role', () => {
     expect(rolesIn([{ role: 'platform_admin', villageId: null, siteIds: [] }], 'kel-taman')).toEqual([
       'platform_admin',
     ]);
+  });
+
+  it('gives farmers and admins the farm, CSR partners and admins the indicators, packing staff the record form only', () => {
+    expect(ecoAccess(['farmer'])).toEqual({ farm: true, indicators: false, record: false });
+    expect(ecoAccess(['csr_partner'])).toEqual({ farm: false, indicators: true, record: false });
+    expect(ecoAccess(['packing_staff'])).toEqual({ farm: false, indicators: false, record: true });
+    expect(ecoAccess(['village_admin'])).toEqual({ farm: true, indicators: true, record: true });
+    expect(ecoAccess(['buyer', 'kub_coordinator'])).toEqual({ farm: false, indicators: false, record: false });
+  });
+
+  it('lands a farmer on the farm, a CSR partner on the indicators, a buyer on the orders, others on the overview', () => {
+    expect(startPage(['farmer'])).toBe('farm');
+    expect(startPage(['farmer', 'packing_staff'])).toBe('farm');
+    expect(startPage(['csr_partner'])).toBe('csr');
+    expect(startPage(['buyer'])).toBe('orders');
+    expect(startPage(['csr_partner', 'buyer'])).toBe('csr');
+    expect(startPage(['village_admin'])).toBe('overview');
+    expect(startPage(['packing_staff'])).toBe('overview');
+    expect(startPage(['kub_coordinator', 'csr_partner'])).toBe('overview');
+    expect(startPage([])).toBe('overview');
   });
 });

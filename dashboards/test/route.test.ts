@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, isSupplyRoute, parseRoute, type Route, villageOf } from '../src/route.ts';
+import { href, isFarmRoute, isSupplyRoute, parseRoute, type Route, villageOf } from '../src/route.ts';
 
 describe('hash routes', () => {
   it.each<[string, Route]>([
@@ -17,6 +17,12 @@ describe('hash routes', () => {
     ['#/v/kel-taman/lots', { page: 'lots', villageId: 'kel-taman' }],
     ['#/v/kel-taman/lot/TAT-261115-01', { page: 'lot', villageId: 'kel-taman', lotId: 'TAT-261115-01' }],
     ['#/trace/kel-taman/TAT-261115-01', { page: 'trace', villageId: 'kel-taman', lotId: 'TAT-261115-01' }],
+    ['#/v/kel-taman/farm', { page: 'farm', villageId: 'kel-taman' }],
+    ['#/v/kel-taman/farm/', { page: 'farm', villageId: 'kel-taman' }],
+    ['#/v/kel-taman/farm/sawah-a', { page: 'plot', villageId: 'kel-taman', siteId: 'sawah-a' }],
+    ['#/v/kel-taman/csr', { page: 'csr', villageId: 'kel-taman' }],
+    ['#/v/kel-taman/farm/Sawah A', { page: 'notFound' }],
+    ['#/v/kel-taman/csr/2026', { page: 'notFound' }],
     // Lot codes are upper case (GS1 AI 10, at most 20 characters), order ids lower case like every other id.
     ['#/v/kel-taman/lot/tat-261115-01', { page: 'notFound' }],
     ['#/v/kel-taman/lot/TAT-261115-01-XXXXXXXX', { page: 'notFound' }],
@@ -42,6 +48,9 @@ describe('hash routes', () => {
       { page: 'lots', villageId: 'kel-taman' },
       { page: 'lot', villageId: 'kel-taman', lotId: 'TAT-261115-01' },
       { page: 'trace', villageId: 'kel-taman', lotId: 'TAT-261115-01' },
+      { page: 'farm', villageId: 'kel-taman' },
+      { page: 'plot', villageId: 'kel-taman', siteId: 'kebun-cabai' },
+      { page: 'csr', villageId: 'kel-taman' },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
@@ -54,5 +63,14 @@ describe('hash routes', () => {
     expect(villageOf(parseRoute('#/v/x/lot/L-1'))).toBe('x');
     // A shopper's scan must not start the village's data (and its sign-in) for a signed-in user either.
     expect(villageOf(parseRoute('#/trace/x/L-1'))).toBeUndefined();
+  });
+
+  it('takes the farm and its plots as farm routes, each with its village', () => {
+    expect(isFarmRoute(parseRoute('#/v/x/farm'))).toBe(true);
+    expect(isFarmRoute(parseRoute('#/v/x/farm/sawah-a'))).toBe(true);
+    for (const h of ['#/v/x', '#/v/x/site/sawah-a', '#/v/x/csr']) expect(isFarmRoute(parseRoute(h)), h).toBe(false);
+    expect(isSupplyRoute(parseRoute('#/v/x/csr'))).toBe(false);
+    expect(villageOf(parseRoute('#/v/x/farm/sawah-a'))).toBe('x');
+    expect(villageOf(parseRoute('#/v/x/csr'))).toBe('x');
   });
 });

@@ -13,6 +13,8 @@ export const en: Record<keyof typeof id, string> = {
   navOrders: 'Orders',
   navStock: 'Stock',
   navLots: 'Lots',
+  navFarm: 'Farm',
+  navCsr: 'Indicators',
   villagesTitle: 'Choose a village',
   noVillages: 'No village is registered yet.',
   loading: 'Loading…',

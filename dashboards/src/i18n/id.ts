@@ -15,6 +15,8 @@ export const id = {
   navOrders: 'Pesanan',
   navStock: 'Stok',
   navLots: 'Lot',
+  navFarm: 'Lahan',
+  navCsr: 'Indikator',
   villagesTitle: 'Pilih desa atau kelurahan',
   noVillages: 'Belum ada desa atau kelurahan yang terdaftar.',
   loading: 'Memuat…',

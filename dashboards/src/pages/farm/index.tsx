@@ -1,0 +1,230 @@
+/** @jsxImportSource . */
+import type { IrrigationRecord, PlotAdvice } from '@lumbung/schemas';
+import { type IrrigationForm, irrigationRequest, localToday } from '../../farm.ts';
+import type { FarmRoute } from '../../route.ts';
+import { entry, useState } from '../supply/kit.tsx';
+import { PlotCard, plotPath, useT } from './common.tsx';
+import { failure, Pending, useDate, useLoad } from './load.tsx';
+import { WeatherStrip } from './weather.tsx';
+
+export { install, type Kit } from '../supply/kit.tsx';
+
+/**
+ * The farmer's pages (issue 6), one lazily loaded chunk: the entry imports it when one of them is first opened,
+ * hands it its Preact and helpers (`install`), then renders this component. `#/v/:v/farm` lists the user's plots
+ * (the cloud answers with the plots the farmer may read); `#/v/:v/farm/:siteId` is one plot with its
+ * irrigation form.
+ */
+export function FarmPage({ route, canRecord }: { route: FarmRoute; canRecord: boolean }) {
+  return route.page === 'farm' ? (
+    <PlotsPage villageId={route.villageId} />
+  ) : (
+    <PlotPage villageId={route.villageId} siteId={route.siteId} canRecord={canRecord} />
+  );
+}
+
+/** Today in the village, by the phone's clock (the advice names its own day once it has arrived). */
+function useToday(): string {
+  const { fmt, now } = entry.useUi();
+  return localToday(now || Date.now(), fmt.timeZone);
+}
+
+function PlotsPage({ villageId }: { villageId: string }) {
+  const { api } = entry.useUi();
+  const t = useT();
+  const date = useDate();
+  const today = useToday();
+  const load = useLoad(
+    (signal) => api.get<PlotAdvice[]>(`/villages/${villageId}/agro/advice`, signal),
+    [api, villageId],
+  );
+  const day = load.value?.[0]?.date ?? today;
+  return (
+    <>
+      <h1>{t('farmTitle')}</h1>
+      <p class="muted small">{t('today', { date: date(day) })}</p>
+      <Pending load={load} />
+      {load.value?.length === 0 && <p class="card">{t('noPlots')}</p>}
+      {load.value && load.value.length > 0 && (
+        <ul class="cards plain" data-plots>
+          {load.value.map((a) => (
+            <li key={a.siteId}>
+              <PlotCard a={a} villageId={villageId} link />
+            </li>
+          ))}
+        </ul>
+      )}
+      <WeatherStrip villageId={villageId} today={day} />
+    </>
+  );
+}
+
+function PlotPage({ villageId, siteId, canRecord }: { villageId: string; siteId: string; canRecord: boolean }) {
+  const { api } = entry.useUi();
+  const t = useT();
+  const today = useToday();
+  const load = useLoad(
+    (signal) => api.get<PlotAdvice>(plotPath(villageId, siteId, 'advice'), signal),
+    [api, villageId, siteId],
+  );
+  const a = load.value;
+  const back = (
+    <p class="small">
+      <a href={entry.href({ page: 'farm', villageId })}>{t('backToFarm')}</a>
+    </p>
+  );
+  if (load.error?.status === 404 || load.error?.status === 403)
+    return (
+      <>
+        {back}
+        <p class="card" role="status">
+          {t('plotNotFound')}
+        </p>
+      </>
+    );
+  return (
+    <>
+      {back}
+      <h1>{a?.plotName ?? siteId}</h1>
+      <Pending load={load} />
+      {a && (
+        <>
+          <PlotCard a={a} villageId={villageId} />
+          <Irrigations records={a.recentIrrigation} />
+          {canRecord && (
+            <IrrigationFormView villageId={villageId} siteId={siteId} today={a.date} onDone={load.reload} />
+          )}
+        </>
+      )}
+      <WeatherStrip villageId={villageId} today={a?.date ?? today} />
+    </>
+  );
+}
+
+function Irrigations({ records }: { records: IrrigationRecord[] }) {
+  const { fmt } = entry.useUi();
+  const t = useT();
+  const date = useDate();
+  const newest = [...records].sort((x, y) => y.date.localeCompare(x.date) || y.createdAt - x.createdAt);
+  return (
+    <section class="section" aria-labelledby="h-irrigations">
+      <h2 id="h-irrigations">{t('recentIrrigation')}</h2>
+      {newest.length === 0 ? (
+        <p class="muted">{t('noIrrigation')}</p>
+      ) : (
+        <ul class="plain rows" data-irrigations>
+          {newest.map((r) => (
+            <li key={r.id} class="row" data-irrigation-id={r.id}>
+              <p class="row-head">
+                <span>{date(r.date)}</span>
+                <span>{fmt.value(r.mm, 'mm', 1)}</span>
+              </p>
+              {r.note && <p class="small muted">{r.note}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Recording what was watered: the date (today unless changed), the depth in millimetres and a note. The advice
+ * is reloaded afterwards, since the water balance now counts it.
+ */
+function IrrigationFormView({
+  villageId,
+  siteId,
+  today,
+  onDone,
+}: {
+  villageId: string;
+  siteId: string;
+  today: string;
+  onDone: () => void;
+}) {
+  const { api, fmt } = entry.useUi();
+  const t = useT();
+  const date = useDate();
+  const empty: IrrigationForm = { date: today, mm: '', note: '' };
+  const [form, setForm] = useState<IrrigationForm>(empty);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [done, setDone] = useState<{ date: string; mm: number } | undefined>(undefined);
+  const set = (patch: Partial<IrrigationForm>) => {
+    setForm({ ...form, ...patch });
+    setDone(undefined);
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const req = irrigationRequest(form, today);
+    if (!req.ok) {
+      setProblem(t(`irrigation_${req.problem}`));
+      return;
+    }
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const r = await api.post<IrrigationRecord>(plotPath(villageId, siteId, 'irrigation'), req.body);
+      setDone({ date: r.date, mm: r.mm });
+      setForm(empty);
+      onDone();
+    } catch (err) {
+      setProblem(failure(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="section" aria-labelledby="h-record">
+      <h2 id="h-record">{t('recordTitle')}</h2>
+      <form class="card form" onSubmit={submit} data-form="irrigation" noValidate>
+        <div class="field">
+          <label for="irrigation-date">{t('irrigationDate')}</label>
+          <input
+            id="irrigation-date"
+            type="date"
+            max={today}
+            value={form.date}
+            onInput={(e) => set({ date: (e.currentTarget as HTMLInputElement).value })}
+          />
+        </div>
+        <div class="field">
+          <label for="irrigation-mm">{t('irrigationMm')}</label>
+          <input
+            id="irrigation-mm"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            aria-describedby="irrigation-mm-hint"
+            value={form.mm}
+            onInput={(e) => set({ mm: (e.currentTarget as HTMLInputElement).value })}
+          />
+          <span id="irrigation-mm-hint" class="hint small muted">
+            {t('irrigationMmHint')}
+          </span>
+        </div>
+        <div class="field">
+          <label for="irrigation-note">{t('irrigationNote')}</label>
+          <input
+            id="irrigation-note"
+            type="text"
+            maxLength={300}
+            value={form.note}
+            onInput={(e) => set({ note: (e.currentTarget as HTMLInputElement).value })}
+          />
+        </div>
+        <entry.Problem text={problem} />
+        {done && (
+          <p class="okbox small" role="status">
+            {t('irrigationSaved', { mm: fmt.value(done.mm, 'mm', 1), date: date(done.date) })}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('recordButton')}
+        </button>
+      </form>
+    </section>
+  );
+}
