@@ -319,6 +319,9 @@ export function planPlotAdvice(w: VillageWeather, r: PlotRecords): PlotAdvice {
   };
 }
 
+/** The first sentence of a message (decimal points and commas are never followed by a space). */
+const firstSentence = (s: string) => s.split(/(?<=\.) /)[0]!;
+
 /** Two or three short sentences: the crop and its water use, what to do with the water, and blast. */
 function explain(
   crop: CropParams,
@@ -341,8 +344,8 @@ function explain(
         (etc !== null ? ` and uses about ${en1(etc)} mm of water today.` : '.'),
     );
   }
-  id.push(irrigation.message.id);
-  en.push(irrigation.message.en);
+  id.push(firstSentence(irrigation.message.id));
+  en.push(firstSentence(irrigation.message.en));
   if (blast && (blast.level === 'high' || blast.level === 'moderate')) {
     id.push(`Risiko penyakit blas ${blast.label.id}: periksa daun padi.`);
     en.push(`Blast risk is ${blast.label.en}: check the rice leaves.`);
