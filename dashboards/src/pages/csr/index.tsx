@@ -62,7 +62,7 @@ export function CsrPage({ villageId, access }: { villageId: string; access: EcoA
           <Reports villageId={villageId} period={period} labels={labels} />
         </>
       )}
-      {access.record && <RecordSection villageId={villageId} today={today} />}
+      {access.record && <RecordSection villageId={villageId} today={today} canList={access.indicators} />}
     </>
   );
 }

@@ -21,9 +21,10 @@ const unitText = (u: string): string => (u === 'm3' ? 'm³' : u);
 
 /**
  * A figure no meter measures (a fuel receipt, a weighed waste bag, a solar inverter's monthly total, water from an
- * unmetered source), for village admins and packing-house staff (`indicator.record`), and the recent ones.
+ * unmetered source), for village admins and packing-house staff (`indicator.record`), and the recent ones for
+ * those who may read them (`indicator.read`: the list is refused to packing-house staff).
  */
-export function RecordSection({ villageId, today }: { villageId: string; today: string }) {
+export function RecordSection({ villageId, today, canList }: { villageId: string; today: string; canList: boolean }) {
   const { api, fmt } = entry.useUi();
   const t = useT();
   const date = useDate();
@@ -41,8 +42,13 @@ export function RecordSection({ villageId, today }: { villageId: string; today: 
   const [done, setDone] = useState<string | undefined>(undefined);
   const recent = useLoad(
     (signal) =>
-      api.get<EcoRecord[]>(`${base}${entry.qs({ from: addDays(today, -RECENT_DAYS), to: addDays(today, 1) })}`, signal),
-    [api, base, today],
+      canList
+        ? api.get<EcoRecord[]>(
+            `${base}${entry.qs({ from: addDays(today, -RECENT_DAYS), to: addDays(today, 1) })}`,
+            signal,
+          )
+        : undefined,
+    [api, base, today, canList],
   );
   const set = (patch: Partial<RecordForm>) => {
     setForm({ ...form, ...patch });
@@ -153,8 +159,8 @@ export function RecordSection({ villageId, today }: { villageId: string; today: 
           {t('recordButton')}
         </button>
       </form>
-      <h3 class="section">{t('recentRecords')}</h3>
-      <Pending load={recent} />
+      {canList && <h3 class="section">{t('recentRecords')}</h3>}
+      {canList && <Pending load={recent} />}
       {recent.value && newest.length === 0 && <p class="muted">{t('noRecords')}</p>}
       {newest.length > 0 && (
         <ul class="plain rows" data-records>
