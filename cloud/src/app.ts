@@ -17,6 +17,7 @@ import {
 import { AgroService } from './agro/service.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import type { AuthService } from './auth/service.ts';
+import { EcoService } from './eco/service.ts';
 import { ApiFailure, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 import type { LiveHub } from './live.ts';
 import { type Registry, RegistryError } from './registry/port.ts';
@@ -24,6 +25,7 @@ import { agroRoutes } from './routes/agro.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authenticateRequests, authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { ecoRoutes } from './routes/eco.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { provisioningRoutes } from './routes/provisioning.ts';
 import { digitalLinkRoutes, publicApiRoutes } from './routes/public.ts';
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.publicUrl !== undefined) deps = { ...deps, publicUrl: normalizeBaseUrl(deps.publicUrl) };
   // One service per app: it runs each village's supply-chain writes one at a time (service.ts).
   const supply = new SupplyService({ registry: deps.registry, store: deps.store, now: deps.now });
+  const eco = new EcoService({ registry: deps.registry, store: deps.store, now: deps.now });
   const agro = new AgroService({ registry: deps.registry, store: deps.store, now: deps.now });
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -162,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'stock', description: 'Packing-house stock, movements, FEFO picking and warnings' },
         { name: 'orders', description: 'KUB bulk orders, allocation, shipments and dispatch notes' },
         { name: 'public', description: 'What anyone who scans a lot’s QR code may see, without signing in' },
+        { name: 'eco', description: 'Environmental indicators (GRI), figures entered by hand, CSR reports' },
         { name: 'agro', description: 'Station weather with ET0, plot advice, irrigation records' },
       ],
     },
@@ -211,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await provisioningRoutes(api, deps);
       await deviceRoutes(api, deps);
       await supplyRoutes(api, deps, supply);
+      await ecoRoutes(api, deps, eco);
       await stockRoutes(api, deps, supply);
       await orderRoutes(api, deps, supply);
       await publicApiRoutes(api, deps, supply);

@@ -3,6 +3,8 @@ import { defaultCatalogue, type MetricCatalogue } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
 import { type App, buildApp } from './app.ts';
 import { type AuthPolicy, AuthService, OutboxNotifier } from './auth/service.ts';
+import { CsrReportSchedule } from './eco/schedule.ts';
+import { EcoService } from './eco/service.ts';
 import { IngestBridge, type Subscribe } from './ingest.ts';
 import { LiveHub } from './live.ts';
 import type { Registry } from './registry/port.ts';
@@ -28,6 +30,8 @@ export interface CloudOptions {
   publicUrl?: string | undefined;
   /** Events of a gateway in the same process: stored readings, alerts, presence. */
   subscribe?: Subscribe;
+  /** The clock of scheduled work (the monthly CSR reports); tests fake it. */
+  now?: () => number;
 }
 
 /**
@@ -41,6 +45,7 @@ export class Cloud implements Component {
   readonly telemetry: Telemetry;
   readonly bridge: IngestBridge | undefined;
   #auth: AuthService | undefined;
+  #csrSchedule: CsrReportSchedule | undefined;
 
   constructor(private readonly opts: CloudOptions) {
     const catalogue = opts.catalogue ?? defaultCatalogue;
@@ -101,9 +106,14 @@ export class Cloud implements Component {
     await this.#app.listen({ host: o.host, port: o.port });
     const addr = this.#app.server.address();
     this.#port = typeof addr === 'object' && addr ? addr.port : o.port;
+    const eco = new EcoService({ registry: o.registry, store: o.store, now: o.now });
+    this.#csrSchedule = new CsrReportSchedule({ registry: o.registry, service: eco, now: o.now, logger: o.logger });
+    await this.#csrSchedule.start();
   }
 
   async stop(): Promise<void> {
+    await this.#csrSchedule?.stop();
+    this.#csrSchedule = undefined;
     // Live streams never end by themselves: close them so `close()` does not wait for them.
     await this.live.stop();
     this.#app?.server.closeAllConnections();

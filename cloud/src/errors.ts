@@ -129,6 +129,11 @@ export const ERRORS = {
     id: 'Pengiriman "{shipmentId}" tidak ditemukan di desa ini',
     en: 'Shipment "{shipmentId}" not found in this village',
   },
+  LUMBUNG_ERR_REPORT_NOT_FOUND: {
+    status: 404,
+    id: 'Laporan "{reportId}" tidak ditemukan di desa ini',
+    en: 'Report "{reportId}" not found in this village',
+  },
   LUMBUNG_ERR_METRIC_UNKNOWN: {
     status: 404,
     id: 'Besaran "{metric}" tidak dikenal',

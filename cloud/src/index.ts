@@ -10,6 +10,16 @@ export {
   OutboxNotifier,
 } from './auth/service.ts';
 export { Cloud, type CloudOptions } from './cloud.ts';
+export {
+  DEMO_CSR_PARTNER,
+  DEMO_CSR_PROGRAMME,
+  DEMO_UNIT_WEIGHTS,
+  type EcoDemoOptions,
+  type EcoDemoResult,
+  seedEcoDemo,
+} from './eco/demo.ts';
+export { CsrReportSchedule, type CsrScheduleOptions, type CsrScheduleResult } from './eco/schedule.ts';
+export { type CollectedInputs, EcoService, type EcoServiceDeps, HEADLINE_KEYS } from './eco/service.ts';
 export { ApiFailure, ERRORS, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
 export { IngestBridge, type IngestEvents, type Subscribe } from './ingest.ts';
 export { LiveHub, type LiveMessage } from './live.ts';

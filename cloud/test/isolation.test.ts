@@ -2,6 +2,7 @@ import { hashSecret } from '@lumbung/runtime';
 import type { Scenario } from '@lumbung/schemas';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EcoService } from '../src/eco/service.ts';
 import { seedFromScenario } from '../src/registry/index.ts';
 import { testDatabases } from './databases.ts';
 import { createFixture, type Fixture, NOW } from './fixture.ts';
@@ -100,6 +101,20 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/villages/{villageId}/shipments/{shipmentId}/deliver': {},
   // Agronomy (issue 6): irrigation on the plot {siteId} names (sawah-a, in both villages).
   'POST /api/v1/villages/{villageId}/plots/{siteId}/irrigation': { date: '2026-11-20', mm: 5 },
+  // Indicators and CSR reports (issue 6).
+  'POST /api/v1/villages/{villageId}/eco/records': { date: '2026-11-01', kind: 'fuel', source: 'diesel', quantity: 10 },
+  'PUT /api/v1/villages/{villageId}/eco/settings': {
+    gridRegion: 'jamali',
+    meterSources: {},
+    csrPartnerName: 'Penyusup',
+    csrProgrammeName: null,
+  },
+  'POST /api/v1/villages/{villageId}/csr/reports': { from: '2026-10-01', to: '2026-11-01' },
+};
+
+/** Required query parameters of one route whose shared sample (QUERY_SAMPLES) does not fit it. */
+const ROUTE_QUERY: Record<string, Record<string, string>> = {
+  'GET /api/v1/villages/{villageId}/indicators': { from: '2026-10-01', to: '2026-11-01' },
 };
 
 const OTHER = 'desa-lain';
@@ -115,6 +130,16 @@ function otherVillage(base: Scenario): Scenario {
 /** A route about one village's data, as opposed to a public one that merely names a village. */
 const isVillageRoute = (r: { method: string; path: string }) =>
   r.path.includes('{villageId}') && !PUBLIC.some((p) => p.test(`${r.method} ${r.path}`));
+
+/** A village's indicator records, settings and reports, to see that nothing of them changed. */
+async function ecoSnapshot(f: Fixture, villageId: string): Promise<string> {
+  const e = f.registry.eco;
+  return JSON.stringify([
+    await e.listEcoRecords(villageId, {}),
+    await e.getEcoSettings(villageId),
+    await e.listCsrReports(villageId),
+  ]);
+}
 
 /** Everything the supply chain of a village holds, to see that nothing of it changed. */
 async function supplySnapshot(f: Fixture, villageId: string): Promise<string> {
@@ -139,6 +164,7 @@ for (const db of testDatabases()) {
     let params: Record<string, string>;
     let routes: { method: string; path: string; query: Record<string, string> }[];
     let otherSupply: string;
+    let otherEco: string;
     beforeAll(async () => {
       const d = await db.create();
       cleanup = d.cleanup;
@@ -179,6 +205,13 @@ for (const db of testDatabases()) {
       await seedSupply(f, { villageId: 'kel-taman' });
       await seedSupply(f, { villageId: OTHER });
       otherSupply = await supplySnapshot(f, OTHER);
+      // A CSR report of the other village, for the report routes' {reportId}.
+      const report = await new EcoService({ registry: f.registry, store: f.store, now: () => NOW }).createReport(
+        OTHER,
+        { from: '2026-10-01', to: '2026-11-01' },
+        { trigger: 'manual', by: 'seed' },
+      );
+      otherEco = await ecoSnapshot(f, OTHER);
       params = {
         villageId: OTHER,
         // A plot: the agronomy routes take {siteId} as a plot, the registry's site route any site.
@@ -192,6 +225,7 @@ for (const db of testDatabases()) {
         lotId: SUPPLY.lots.salted,
         orderId: SUPPLY.orders.main,
         shipmentId: SUPPLY.shipments.dispatched,
+        reportId: report.id,
       };
       const doc = (await f.app.inject({ url: '/docs/json' })).json() as {
         paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>>;
@@ -203,7 +237,12 @@ for (const db of testDatabases()) {
           query: Object.fromEntries(
             (op.parameters ?? [])
               .filter((p) => p.in === 'query' && p.required)
-              .map((p) => [p.name, QUERY_SAMPLES[p.name] ?? `<no sample for required query parameter ${p.name}>`]),
+              .map((p) => [
+                p.name,
+                ROUTE_QUERY[`${method.toUpperCase()} ${path}`]?.[p.name] ??
+                  QUERY_SAMPLES[p.name] ??
+                  `<no sample for required query parameter ${p.name}>`,
+              ]),
           ),
         })),
       );
@@ -272,6 +311,7 @@ for (const db of testDatabases()) {
       expect(await f.registry.accounts.getUserByUsername('penyusup')).toBeUndefined();
       expect(await supplySnapshot(f, OTHER)).toBe(otherSupply);
       expect(await f.registry.eco.listIrrigation(OTHER, {})).toEqual([]);
+      expect(await ecoSnapshot(f, OTHER)).toBe(otherEco);
       expect((await f.registry.supply.getLot(OTHER, SUPPLY.lots.salted))?.status).toBe('available');
     });
 
@@ -282,6 +322,7 @@ for (const db of testDatabases()) {
       try {
         for (const r of routes.filter((x) => isVillageRoute(x) && x.method === 'GET')) {
           if (r.path.includes('{alertId}')) continue; // the other village's alert id
+          if (r.path.includes('{reportId}')) continue; // the other village's report (ids are unique platform-wide)
           if (r.path.endsWith('/stream')) continue; // a stream never ends under inject (tested in api.test.ts)
           const query = { ...r.query, ...(r.query.deviceId ? { deviceId: 'taman-th-telur' } : {}) };
           const res = await call({ ...r, query }, token);

@@ -89,3 +89,76 @@ export const CsrReportSummary = z.object({
     .describe('A few indicators for the list view'),
 });
 export type CsrReportSummary = z.infer<typeof CsrReportSummary>;
+
+/** The body of `PUT /villages/:villageId/eco/settings`: the settings without the village, which is the path's. */
+export const EcoSettingsInput = EcoSettings.omit({ villageId: true });
+export type EcoSettingsInput = z.input<typeof EcoSettingsInput>;
+
+export const EcoRecordsQuery = z.object({
+  from: LocalDate.optional().describe('First local day (inclusive)'),
+  to: LocalDate.optional().describe('Day after the last (exclusive)'),
+});
+
+const Text2 = z.object({ id: z.string().describe('Bahasa Indonesia'), en: z.string().describe('English') });
+
+/** An emission factor as the indicators name it (cloud/src/eco/factors.ts), with its source. */
+export const EmissionFactorView = z.object({
+  id: z.string(),
+  kind: z.enum(['grid', 'fuel']),
+  region: z.string().optional(),
+  year: z.number().int().optional(),
+  fuel: z.enum(['diesel', 'gasoline', 'lpg']).optional(),
+  value: z.number().describe('kg CO2e per unit for fuels; t CO2/MWh for grids'),
+  unit: z.string(),
+  source: z.string(),
+  url: z.string().optional(),
+  verified: z.boolean().describe('False: not checked against its publication, an assumption'),
+  derivation: z.array(z.string()).optional(),
+  energyMjPerUnit: z.number().optional(),
+});
+
+export const INDICATOR_GROUPS = [
+  'energy',
+  'fuel',
+  'water',
+  'emissions',
+  'climate',
+  'materials',
+  'waste',
+  'programme',
+] as const;
+export const INDICATOR_FLAGS = [
+  'estimate',
+  'upper_bound',
+  'lower_bound',
+  'conservative',
+  'unverified_factor',
+  'fallback_factor',
+  'informational',
+] as const;
+
+export const IndicatorView = z.object({
+  key: z.string().describe('e.g. energy.total.kwh (docs/indicators.md)'),
+  group: z.enum(INDICATOR_GROUPS),
+  value: z.number().nullable().describe('null when it cannot be computed: see `reason`'),
+  unit: z.string(),
+  decimals: z.number().int().describe('Decimals to show; the value itself is not rounded'),
+  gri: z.array(z.string()).describe('GRI disclosures, e.g. 302-1'),
+  labelId: z.string(),
+  labelEn: z.string(),
+  method: z.string().describe('How it was computed, with the factor ids used (English)'),
+  methodId: z.string().describe('The same in Bahasa Indonesia'),
+  reason: Text2.optional().describe('Why the value is null, or what limits it'),
+  flags: z.array(z.enum(INDICATOR_FLAGS)),
+  factorIds: z.array(z.string()),
+});
+
+/** `GET /villages/:villageId/indicators`: `computeIndicators` (cloud/src/eco/indicators.ts) over the period. */
+export const IndicatorsView = z.object({
+  period: z.object({ from: LocalDate, to: LocalDate.describe('Exclusive') }),
+  villages: z.array(z.object({ id: VillageId, name: z.string(), gridRegion: z.string() })),
+  items: z.array(IndicatorView),
+  factorsUsed: z.array(z.object({ factor: EmissionFactorView, usedFor: z.array(z.string()), note: z.string() })),
+  notes: z.array(Text2).describe('Assumptions and data gaps that apply to the whole set'),
+});
+export type IndicatorsView = z.infer<typeof IndicatorsView>;

@@ -1,10 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cloudSettings, seedFromScenario, seedSupplyDemo } from '@lumbung/cloud';
+import { cloudSettings, seedEcoDemo, seedFromScenario, seedSupplyDemo } from '@lumbung/cloud';
 import { Edge, edgeOptionsFromConfig, edgeSettings } from '@lumbung/edge';
 import {
   DEMO_SCENARIO_PATH,
+  emittedReadings,
   families,
+  iterateReadings,
   loadScenario,
   SECOND_DEMO_SCENARIO_PATH,
   Simulator,
@@ -120,6 +122,23 @@ export async function demo(argv: string[]): Promise<number> {
     },
     stop: async () => {},
   };
+  // Indicators and the CSR report of issue 6, once, after the supply chain whose lots they weigh: a year of
+  // the meters' readings (up to now: the backfill's own meter readings are then duplicates), the partner,
+  // a year of hand-entered figures and last month's report. The simulator's devices start at the backfill.
+  const meters = scenario.devices.filter((d) => /_meter$/.test(d.family)).map((d) => d.id);
+  const eco = {
+    start: async () => {
+      await seedEcoDemo(registry, store, {
+        villageId: scenario.village.id,
+        pipelineFrom: Date.now() - backfillDays * 86_400_000,
+        meterReadings: function* (from, to) {
+          for (const e of iterateReadings(scenario, { from, to, devices: meters }))
+            yield* emittedReadings(e, scenario.village.id);
+        },
+      });
+    },
+    stop: async () => {},
+  };
   const cloudUrl = () => `http://127.0.0.1:${cloud.port}`;
   let stored = 0;
   let duplicates = 0;
@@ -206,7 +225,7 @@ export async function demo(argv: string[]): Promise<number> {
 
   const taken = (k: keyof typeof ports, was: number) => (ports[k].replaced ? `  (${was} was taken)` : '');
   return runUntilSignal(
-    [store, cloud, seed, demoAccounts, supply, side.gatewayComponent, queries, edgeComponent, simComponent],
+    [store, cloud, seed, demoAccounts, supply, eco, side.gatewayComponent, queries, edgeComponent, simComponent],
     {
       tickMs: 1000,
       onTick: status,
