@@ -103,9 +103,12 @@ export const waterGauge = (w: PlotAdvice['water']): WaterGauge => (w.model === '
 export const actionLevel = (action: PlotAdvice['irrigation']['action']): Level =>
   action === 'now' ? 'bad' : action === 'tomorrow' ? 'warn' : 'ok';
 
-/** The fourteen local days the weather strip shows, ending today (the API's `to` is inclusive). */
+/**
+ * The fourteen whole local days the weather strip shows, ending yesterday: today is not over, and the API gives
+ * it no ET0 yet (its `to` is inclusive).
+ */
 export function weatherRange(today: string, days = 14): { from: string; to: string } {
-  return { from: addDays(today, -(days - 1)), to: today };
+  return { from: addDays(today, -days), to: addDays(today, -1) };
 }
 
 export interface StripDay {

@@ -94,10 +94,10 @@ const wday = (date: string, et0: number | null, rainfall: number | null): AgroWe
 });
 
 describe('the 14-day weather strip', () => {
-  it('is the fourteen local days ending today, across a month and a year end', () => {
-    expect(weatherRange('2026-11-14')).toEqual({ from: '2026-11-01', to: '2026-11-14' });
-    expect(weatherRange('2027-01-05')).toEqual({ from: '2026-12-23', to: '2027-01-05' });
-    expect(weatherRange('2028-03-01', 2)).toEqual({ from: '2028-02-29', to: '2028-03-01' });
+  it('is the fourteen whole local days ending yesterday (today has no ET0 yet), across a month and a year end', () => {
+    expect(weatherRange('2026-11-15')).toEqual({ from: '2026-11-01', to: '2026-11-14' });
+    expect(weatherRange('2027-01-06')).toEqual({ from: '2026-12-23', to: '2027-01-05' });
+    expect(weatherRange('2028-03-01', 2)).toEqual({ from: '2028-02-28', to: '2028-02-29' });
   });
 
   it('has a column for every day, also those the API left out, with sums over the days that have values', () => {

@@ -20,7 +20,7 @@ export const plotPath = (villageId: string, siteId: string, what: 'advice' | 'ir
 /**
  * One plot on one screen of a cheap phone: what to do about water in big plain words first (the API's sentence,
  * "Siram 12 mm besok pagi"), then the soil water as a gauge, the blast risk in its colour with its reasons, and
- * the day's numbers small. `link` makes the name a link to the plot's own page (from the list).
+ * the day's numbers small. With `link` (the list) the card is headed by the plot's name, a link to its own page.
  */
 export function PlotCard({ a, villageId, link }: { a: PlotAdvice; villageId: string; link?: boolean }) {
   const { lang, fmt } = entry.useUi();
@@ -35,7 +35,12 @@ export function PlotCard({ a, villageId, link }: { a: PlotAdvice; villageId: str
       data-action={a.irrigation.action}
       data-blast={a.blast?.level ?? 'none'}
     >
-      <h2 class="h3">{link ? <a href={to}>{a.plotName}</a> : a.plotName}</h2>
+      {/* On the plot's own page its name is the page's heading. */}
+      {link && (
+        <h2 class="h3">
+          <a href={to}>{a.plotName}</a>
+        </h2>
+      )}
       <p class="small muted">
         {t(`crop_${a.crop}` as MessageKey) || a.crop} · <span data-stage={a.stage.id}>{a.stage.label[lang]}</span> ·{' '}
         {t('daysAfterPlanting', { days: a.daysAfterPlanting })}
