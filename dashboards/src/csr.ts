@@ -1,4 +1,4 @@
-import type { CsrReportSummary, EcoRecordInput } from '@lumbung/schemas';
+import type { CsrReportSummary, EcoRecordInput, IndicatorsView } from '@lumbung/schemas';
 
 /**
  * Pure helpers of the CSR partner's page (issue 6): periods, the change against the previous period, the
@@ -6,35 +6,9 @@ import type { CsrReportSummary, EcoRecordInput } from '@lumbung/schemas';
  * docs/indicators.md).
  */
 
-/**
- * One indicator as GET indicators answers it (`Indicator` of cloud/src/eco/indicators.ts; the dashboard may import
- * only @lumbung/schemas, which does not describe that answer yet).
- */
-export interface IndicatorItem {
-  key: string;
-  group: string;
-  value: number | null;
-  unit: string;
-  /** Decimals to show; the value itself is not rounded. */
-  decimals: number;
-  gri: string[];
-  labelId: string;
-  labelEn: string;
-  method: string;
-  methodId: string;
-  reason?: { id: string; en: string };
-  flags: string[];
-  factorIds: string[];
-}
-
-/** GET villages/:v/indicators?from&to (`Indicators` of cloud/src/eco/indicators.ts), the parts the page shows. */
-export interface IndicatorSet {
-  period: { from: string; to: string };
-  villages: { id: string; name: string }[];
-  items: IndicatorItem[];
-  factorsUsed?: { factor: { id: string; source?: string }; usedFor: string[]; note: string }[];
-  notes: { id: string; en: string }[];
-}
+/** GET villages/:v/indicators?from&to: the indicators of a period (cloud/src/eco/indicators.ts). */
+export type IndicatorSet = IndicatorsView;
+export type IndicatorItem = IndicatorsView['items'][number];
 
 /** A period of local days: `to` is the day after the last (as the API takes it). */
 export interface Period {

@@ -81,7 +81,7 @@ describe('change against the previous period', () => {
   });
 });
 
-const item = (key: string, group: string, value: number | null): IndicatorItem => ({
+const item = (key: string, group: IndicatorItem['group'], value: number | null): IndicatorItem => ({
   key,
   group,
   value,
