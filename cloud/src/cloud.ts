@@ -1,6 +1,8 @@
 import type { Component, Logger } from '@lumbung/runtime';
 import { defaultCatalogue, type MetricCatalogue } from '@lumbung/schemas';
 import type { TimeSeriesStore } from '@lumbung/store';
+import { AgroAlertJob, systemClock } from './agro/notify.ts';
+import { AgroService } from './agro/service.ts';
 import { type App, buildApp } from './app.ts';
 import { type AuthPolicy, AuthService, OutboxNotifier } from './auth/service.ts';
 import { CsrReportSchedule } from './eco/schedule.ts';
@@ -30,7 +32,7 @@ export interface CloudOptions {
   publicUrl?: string | undefined;
   /** Events of a gateway in the same process: stored readings, alerts, presence. */
   subscribe?: Subscribe;
-  /** The clock of scheduled work (the monthly CSR reports); tests fake it. */
+  /** The clock of scheduled work (the monthly CSR reports, the daily farmer alerts); tests fake it. */
   now?: () => number;
 }
 
@@ -46,6 +48,7 @@ export class Cloud implements Component {
   readonly bridge: IngestBridge | undefined;
   #auth: AuthService | undefined;
   #csrSchedule: CsrReportSchedule | undefined;
+  #agroAlerts: AgroAlertJob | undefined;
 
   constructor(private readonly opts: CloudOptions) {
     const catalogue = opts.catalogue ?? defaultCatalogue;
@@ -109,9 +112,17 @@ export class Cloud implements Component {
     const eco = new EcoService({ registry: o.registry, store: o.store, now: o.now });
     this.#csrSchedule = new CsrReportSchedule({ registry: o.registry, service: eco, now: o.now, logger: o.logger });
     await this.#csrSchedule.start();
+    const now = o.now ?? Date.now;
+    const agro = new AgroService({ registry: o.registry, store: o.store, now });
+    const notifier = new OutboxNotifier(o.registry.accounts, o.logger, now);
+    const clock = { ...systemClock, now };
+    this.#agroAlerts = new AgroAlertJob({ registry: o.registry, agro, notifier, logger: o.logger, clock });
+    await this.#agroAlerts.start();
   }
 
   async stop(): Promise<void> {
+    await this.#agroAlerts?.stop();
+    this.#agroAlerts = undefined;
     await this.#csrSchedule?.stop();
     this.#csrSchedule = undefined;
     // Live streams never end by themselves: close them so `close()` does not wait for them.

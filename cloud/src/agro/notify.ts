@@ -39,6 +39,11 @@ export interface AgroAlertOptions {
   clock?: JobClock | undefined;
   /** Local hour the alerts go out. Default 5 (before farmers go to the fields). */
   hourLocal?: number;
+  /**
+   * Wait before the first check after `start()` [ms]. Default one minute: a cloud that has just started (the
+   * demo) is still receiving the readings the advice needs.
+   */
+  firstCheckMs?: number;
 }
 
 export interface AlertMessage {
@@ -83,9 +88,9 @@ async function sentSince(accounts: Accounts, since: number): Promise<Set<string>
 }
 
 /**
- * The daily alert job. `start()` checks at once (a cloud started after 05:00 still sends that day's alerts,
- * unless the outbox has them) and then at each village's next 05:00, at least hourly; `stop()` cancels the
- * timer and waits for a run in progress.
+ * The daily alert job. `start()` checks a minute later (a cloud started after 05:00 still sends that day's
+ * alerts, unless the outbox has them) and then at each village's next 05:00, at least hourly; `stop()` cancels
+ * the timer and waits for a run in progress.
  */
 export class AgroAlertJob implements Component {
   readonly #clock: JobClock;
@@ -103,7 +108,7 @@ export class AgroAlertJob implements Component {
 
   async start(): Promise<void> {
     this.#running = true;
-    this.#schedule(0);
+    this.#schedule(this.o.firstCheckMs ?? 60_000);
   }
 
   async stop(): Promise<void> {
