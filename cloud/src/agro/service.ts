@@ -277,8 +277,8 @@ export function planPlotAdvice(w: VillageWeather, r: PlotRecords): PlotAdvice {
 
   if (dap < 0)
     irrigation = plainMessage('none', 0, {
-      id: `Belum ditanam: tanggal tanam ${plot.plantingDate}.`,
-      en: `Not planted yet: planting date ${plot.plantingDate}.`,
+      id: `Belum perlu menyiram: tanggal tanam ${plot.plantingDate}.`,
+      en: `No irrigation needed: the planting date is ${plot.plantingDate}.`,
     });
   else if (dap > season)
     irrigation = plainMessage('none', 0, {
@@ -290,7 +290,7 @@ export function planPlotAdvice(w: VillageWeather, r: PlotRecords): PlotAdvice {
   const latest = w.latest;
   const heat = latest ? heatIndex(latest.temperature, Math.min(100, Math.max(0, latest.rh))) : null;
   const dew = latest && latest.rh > 0 ? dewPoint(latest.temperature, Math.min(100, latest.rh)) : null;
-  const etcToday = e.value === null ? null : kc * e.value;
+  const etcToday = e.value === null || dap < 0 ? null : kc * e.value;
 
   const stageOut = stage
     ? { id: stage.stage as string, label: stage.label }
@@ -334,7 +334,10 @@ function explain(
 ): Bilingual {
   const id: string[] = [];
   const en: string[] = [];
-  if (dap >= 0) {
+  if (dap < 0) {
+    id.push(`${crop.label.id} di ${plotName} belum ditanam.`);
+    en.push(`${crop.label.en} on ${plotName} is not planted yet.`);
+  } else {
     id.push(
       `${crop.label.id} di ${plotName} berumur ${dap} hari (fase ${stage.id})` +
         (etc !== null ? ` dan memakai sekitar ${id1(etc)} mm air hari ini.` : '.'),

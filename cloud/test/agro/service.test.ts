@@ -185,6 +185,15 @@ for (const db of testDatabases()) {
       expect(over.irrigation).toMatchObject({ action: 'none', mm: 0 });
       expect(over.irrigation.message.id).toContain('panen');
 
+      await plant('kebun-cabai', '2026-12-01'); // not yet
+      const planned = await agro.advice(await village(), 'kebun-cabai');
+      expect(planned).toMatchObject({ daysAfterPlanting: -11, stage: { id: 'planned' }, etcToday: null });
+      expect(planned.irrigation).toMatchObject({ action: 'none', mm: 0 });
+      expect(planned.explanation.id).toBe(
+        'Cabai di Kebun cabai belum ditanam. Belum perlu menyiram: tanggal tanam 2026-12-01.',
+      );
+      await plant('kebun-cabai', '2026-07-10');
+
       const sawahB = await agro.advice(await village(), 'sawah-b');
       expect(sawahB).toMatchObject({ daysAfterPlanting: 66, stage: { id: 'mid' } });
     });
