@@ -340,10 +340,10 @@ function Page({
   if (isSupplyRoute(route)) return access.read ? <Supply route={route} data={data} access={access} /> : noAccess;
   if (isFarmRoute(route)) return eco.farm ? <Farm route={route} /> : noAccess;
   if (route.page === 'csr')
-    return eco.indicators || eco.record ? <Csr villageId={route.villageId} eco={eco} /> : noAccess;
+    return eco.indicators || eco.record ? <Csr villageId={route.villageId} eco={eco} named={!!data} /> : noAccess;
   if (!data) {
     // A CSR partner or a buyer reads no telemetry: the village's address shows their page.
-    if (route.page === 'overview' && eco.indicators) return <Csr villageId={route.villageId} eco={eco} />;
+    if (route.page === 'overview' && eco.indicators) return <Csr villageId={route.villageId} eco={eco} named={false} />;
     if (access.read && route.page === 'overview')
       return <Supply route={{ page: 'orders', villageId: route.villageId }} data={data} access={access} />;
     return <LimitedPage roles={roles} />;
@@ -468,8 +468,9 @@ function Farm({ route }: { route: FarmRoute }) {
   return <Lazy load={loadFarm} render={(m) => <m.FarmPage route={route} canRecord />} />;
 }
 
-function Csr({ villageId, eco }: { villageId: string; eco: EcoAccess }) {
-  return <Lazy load={loadCsr} render={(m) => <m.CsrPage villageId={villageId} access={eco} />} />;
+/** `named`: the header already names the village (its data is loaded for the roles that read telemetry). */
+function Csr({ villageId, eco, named }: { villageId: string; eco: EcoAccess; named: boolean }) {
+  return <Lazy load={loadCsr} render={(m) => <m.CsrPage villageId={villageId} access={eco} named={named} />} />;
 }
 
 function VillagePage({ route, data }: { route: Route; data: VillageData }) {

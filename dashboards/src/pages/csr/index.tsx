@@ -27,7 +27,16 @@ export { install, type Kit } from '../supply/kit.tsx';
  * `indicator.record` the form for figures no meter measures. Packing-house staff, who record but do not read
  * indicators, get the form alone.
  */
-export function CsrPage({ villageId, access }: { villageId: string; access: EcoAccess }) {
+export function CsrPage({
+  villageId,
+  access,
+  named,
+}: {
+  villageId: string;
+  access: EcoAccess;
+  /** The header already names the village (for the roles that read telemetry). */
+  named: boolean;
+}) {
   const { api, fmt, now } = entry.useUi();
   const t = useT();
   const v = `/villages/${villageId}`;
@@ -54,7 +63,7 @@ export function CsrPage({ villageId, access }: { villageId: string; access: EcoA
   return (
     <>
       <h1>{access.indicators ? t('csrTitle') : t('recordOnlyTitle')}</h1>
-      {village.value && <p class="muted small">{village.value.name}</p>}
+      {village.value && !named && <p class="muted small">{village.value.name}</p>}
       {access.indicators && (
         <>
           <PeriodPicker today={today} period={period} onChange={setChosen} />
