@@ -18,6 +18,8 @@ export {
   type EcoDemoResult,
   seedEcoDemo,
 } from './eco/demo.ts';
+export { computeIndicators, type IndicatorInputs, type Indicators } from './eco/indicators.ts';
+export { type CsrReportModel, csrReport, csrReportCsv, csrReportPdf } from './eco/report.ts';
 export { CsrReportSchedule, type CsrScheduleOptions, type CsrScheduleResult } from './eco/schedule.ts';
 export { type CollectedInputs, EcoService, type EcoServiceDeps, HEADLINE_KEYS } from './eco/service.ts';
 export { ApiFailure, ERRORS, type ErrorCode, type Language, negotiateLanguage } from './errors.ts';
