@@ -46,6 +46,13 @@ export const PlotDetails = z.object({
   wiltingPoint: z.number().gt(0).lt(1).describe('m³/m³'),
   rootDepth: z.number().positive().max(3).describe('m'),
   water: z.enum(['flooded', 'irrigated', 'rainfed']),
+  repeatEveryDays: z
+    .number()
+    .int()
+    .min(60)
+    .max(730)
+    .optional()
+    .describe('The crop is replanted this many days after each planting (182: two crops a year)'),
 });
 export type PlotDetails = z.infer<typeof PlotDetails>;
 

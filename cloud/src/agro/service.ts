@@ -419,10 +419,12 @@ export class AgroService {
 
   /** Advice for the given plots (default every plot of the village), the weather read once for all. */
   async adviceFor(village: VillageRecord, plots?: readonly SiteRecord[]): Promise<PlotAdvice[]> {
-    const sites = (plots ?? (await this.d.registry.listSites(village.id, { kind: 'plot' }))).filter(isPlot);
-    if (sites.length === 0) return [];
     const now = this.#now();
     const today = localDateOf(now, village.timeZone);
+    const sites = (plots ?? (await this.d.registry.listSites(village.id, { kind: 'plot' })))
+      .filter(isPlot)
+      .map((site) => currentSeason(site, today));
+    if (sites.length === 0) return [];
     const earliest = sites.reduce((m, s) => (s.plot.plantingDate < m ? s.plot.plantingDate : m), today);
     const horizon = addDays(today, -Math.max(GDD_MAX_DAYS, BALANCE_DAYS));
     const from = earliest < horizon ? horizon : earliest;
@@ -537,4 +539,19 @@ export class AgroService {
       createdBy,
     });
   }
+}
+
+/**
+ * A plot whose crop is replanted every `repeatEveryDays` (two or three rice crops a year) is in the season
+ * that started last: its planting date moves on by whole repeats up to today.
+ */
+export function currentSeason<S extends { plot: { plantingDate: string; repeatEveryDays?: number } }>(
+  site: S,
+  today: string,
+): S {
+  const every = site.plot.repeatEveryDays;
+  const dap = daysBetween(site.plot.plantingDate, today);
+  if (!every || dap < every) return site;
+  const plantingDate = addDays(site.plot.plantingDate, Math.floor(dap / every) * every);
+  return { ...site, plot: { ...site.plot, plantingDate } };
 }

@@ -532,6 +532,7 @@ function siteColumns(s: SiteRecord) {
     parentId: s.parentId,
     crop: s.plot?.crop ?? null,
     plantingDate: s.plot?.plantingDate ?? null,
+    repeatEveryDays: s.plot?.repeatEveryDays ?? null,
     areaM2: s.plot?.areaM2 ?? null,
     fieldCapacity: s.plot?.fieldCapacity ?? null,
     wiltingPoint: s.plot?.wiltingPoint ?? null,
@@ -568,6 +569,7 @@ function siteRecord(r: SiteRow): SiteRecord {
             wiltingPoint: r.wiltingPoint!,
             rootDepth: r.rootDepth!,
             water: r.water as 'flooded' | 'irrigated' | 'rainfed',
+            ...(r.repeatEveryDays !== null ? { repeatEveryDays: r.repeatEveryDays } : {}),
           }
         : null,
     storageRoom:

@@ -80,6 +80,7 @@ export function siteRecord(villageId: string, s: Site): SiteRecord {
           wiltingPoint: s.soil.wiltingPoint,
           rootDepth: s.soil.rootDepth,
           water: s.water,
+          ...(s.repeatEveryDays !== undefined ? { repeatEveryDays: s.repeatEveryDays } : {}),
         },
       };
     case 'storage_room':

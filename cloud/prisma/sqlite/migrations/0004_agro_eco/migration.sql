@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "sites" ADD COLUMN "repeat_every_days" INTEGER;
+
+-- AlterTable
 ALTER TABLE "products" ADD COLUMN "unit_weight_kg" REAL;
 
 -- CreateTable
