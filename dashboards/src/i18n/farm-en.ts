@@ -7,6 +7,7 @@ export const farmEn: Record<FarmKey, string> = {
   backToFarm: '← Back to the plots',
   today: 'Today, {date}',
   daysAfterPlanting: '{days} days after planting',
+  daysToPlanting: 'planting in {days} days',
   adviceTitle: 'Irrigation advice',
   et0Today: "Today's evaporation (ET0)",
   etcToday: 'Water used by the crop',

@@ -9,6 +9,7 @@ export const farmId = {
   backToFarm: '← Kembali ke lahan',
   today: 'Hari ini, {date}',
   daysAfterPlanting: '{days} hari setelah tanam',
+  daysToPlanting: 'tanam {days} hari lagi',
   adviceTitle: 'Saran penyiraman',
   et0Today: 'Penguapan hari ini (ET0)',
   etcToday: 'Air dipakai tanaman',

@@ -41,9 +41,13 @@ export function PlotCard({ a, villageId, link }: { a: PlotAdvice; villageId: str
           <a href={to}>{a.plotName}</a>
         </h2>
       )}
+      {/* A crop this version has no word for is shown as its code (the catalogue answers nothing for it). */}
       <p class="small muted">
         {t(`crop_${a.crop}` as MessageKey) || a.crop} · <span data-stage={a.stage.id}>{a.stage.label[lang]}</span> ·{' '}
-        {t('daysAfterPlanting', { days: a.daysAfterPlanting })}
+        {/* A plot planted later in the season counts down to its planting day. */}
+        {a.daysAfterPlanting < 0
+          ? t('daysToPlanting', { days: -a.daysAfterPlanting })
+          : t('daysAfterPlanting', { days: a.daysAfterPlanting })}
       </p>
       <p class={`advice level-${actionLevel(a.irrigation.action)}`} data-advice>
         <span class="sr-only">{t('adviceTitle')}: </span>
