@@ -1,8 +1,7 @@
 import type { EcoRecord, VillageRecord } from '@lumbung/schemas';
 import { tzOffsetMs } from '@lumbung/schemas/time';
 import type { StoredReading, TimeSeriesStore } from '@lumbung/store';
-import type { Registry } from '../registry/port.ts';
-import { RegistryError } from '../registry/port.ts';
+import { type Registry, RegistryError } from '../registry/port.ts';
 import { DEMO_COOPERATIVE } from '../supply/demo.ts';
 import { type Actor, SupplyService } from '../supply/service.ts';
 import { EcoService, localDate, previousMonth } from './service.ts';
@@ -318,8 +317,8 @@ async function writeSupplyHistory(
     const lots = makers.map((m, k) => ({
       producerId: m.id,
       packs: Math.round((m.packs * (1 + 0.2 * wobble(i, 10 + k))) / 10) * 10,
-      // Eco-friendly packs (paper trays) spread through the programme: one member a quarter more.
-      eco: k < Math.floor((i + 13) / 3),
+      // Eco-friendly packs (paper trays) spread through the programme: one member more every four months.
+      eco: k < Math.floor((i + 13) / 4),
     }));
     await when(at(withDay(month, 1), 9), () =>
       service.createOrder(

@@ -108,7 +108,7 @@ for (const db of testDatabases()) {
       return {
         res,
         status: res.statusCode,
-        body: (res.headers['content-type']?.includes('json') ? res.json() : undefined) as T,
+        body: (String(res.headers['content-type'] ?? '').includes('json') ? res.json() : undefined) as T,
       };
     };
 
