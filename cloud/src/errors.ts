@@ -164,6 +164,11 @@ export const ERRORS = {
     id: 'Kode lot "{lotId}" sudah dipakai di desa ini',
     en: 'Lot code "{lotId}" is already used in this village',
   },
+  LUMBUNG_ERR_REPORT_EXISTS: {
+    status: 409,
+    id: 'Laporan periode {from} s.d. {last} sudah ada; unduh dari daftar laporan',
+    en: 'A report for {from} to {last} already exists; download it from the list of reports',
+  },
   LUMBUNG_ERR_DEVICE_EXISTS: {
     status: 409,
     id: 'Perangkat "{deviceId}" sudah terdaftar (nomor perangkat berlaku untuk seluruh platform)',

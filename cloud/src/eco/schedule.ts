@@ -104,7 +104,7 @@ export class CsrReportSchedule implements Component {
         result.made.push({ villageId: village.id, reportId: made.id, ...month });
         logger?.info({ villageId: village.id, reportId: made.id, ...month }, 'CSR report of the month made');
       } catch (err) {
-        if (err instanceof ApiFailure && err.code === 'LUMBUNG_ERR_CONFLICT') {
+        if (err instanceof ApiFailure && err.code === 'LUMBUNG_ERR_REPORT_EXISTS') {
           result.existing.push(village.id);
           continue;
         }

@@ -483,9 +483,7 @@ export class EcoService {
       .addCsrReport({ ...summary, inputs: stored })
       .catch((err: unknown) => {
         if (err instanceof RegistryError && err.kind === 'conflict')
-          throw new ApiFailure('LUMBUNG_ERR_CONFLICT', {
-            detail: `a ${o.trigger} report of ${req.from}..${req.to} exists for ${villageId}`,
-          });
+          throw new ApiFailure('LUMBUNG_ERR_REPORT_EXISTS', { from: req.from, last: lastDayOf(req.to) });
         return registryFailure(err);
       });
     return saved;
@@ -513,7 +511,8 @@ export class EcoService {
       lang,
     });
     model.methodNotes.notes.push(...stored.notes);
-    const filename = `laporan-csr-${r.villageId}-${r.from}`;
+    // The period's first and last day, as the dashboard names it: two reports never share a name.
+    const filename = `laporan-csr-${r.villageId}-${r.from}-${lastDayOf(r.to)}`;
     if (format === 'csv')
       return {
         filename: `${filename}.csv`,
@@ -709,4 +708,9 @@ function registryFailure(err: unknown): never {
     throw validation(err.message);
   }
   throw err;
+}
+
+/** The last day of a period whose `to` is exclusive. */
+function lastDayOf(to: string): string {
+  return new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }

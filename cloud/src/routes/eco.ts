@@ -187,8 +187,8 @@ export async function ecoRoutes(api: Api, deps: AppDeps, eco: EcoService): Promi
               : 'A CSR report as CSV: one row per indicator (RFC 4180, UTF-8)',
           description:
             format === 'pdf'
-              ? 'Needs `indicator.read`. `application/pdf`, an attachment `laporan-csr-<village>-<from>.pdf`, in the language of `Accept-Language` (Bahasa Indonesia by default), rendered from the figures stored with the report.'
-              : 'Needs `indicator.read`. `text/csv; charset=utf-8`, an attachment `laporan-csr-<village>-<from>.csv`; labels in both languages.',
+              ? 'Needs `indicator.read`. `application/pdf`, an attachment `laporan-csr-<village>-<first day>-<last day>.pdf`, in the language of `Accept-Language` (Bahasa Indonesia by default), rendered from the figures stored with the report.'
+              : 'Needs `indicator.read`. `text/csv; charset=utf-8`, an attachment `laporan-csr-<village>-<first day>-<last day>.csv`; labels in both languages.',
           params: ReportParams,
           response: {
             200: z.string().describe(format === 'pdf' ? 'application/pdf' : 'text/csv'),

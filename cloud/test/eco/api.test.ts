@@ -235,6 +235,10 @@ for (const db of testDatabases()) {
         as: 'csr',
       });
       expect(again.status).toBe(409);
+      expect(again.body.code).toBe('LUMBUNG_ERR_REPORT_EXISTS');
+      expect(again.body.message).toBe(
+        'Laporan periode 2026-11-01 s.d. 2026-11-30 sudah ada; unduh dari daftar laporan',
+      );
       const list = await call<CsrReportSummary[]>({ url: `${BASE}/csr/reports`, as: 'csr' });
       expect(list.body.map((r) => r.id)).toEqual([report.id]);
       expect((await call({ url: `${BASE}/csr/reports`, as: 'farmer' })).status).toBe(403);
@@ -271,7 +275,9 @@ for (const db of testDatabases()) {
       const { res, status } = await call({ url, as: 'csr' });
       expect(status).toBe(200);
       expect(res.headers['content-type']).toBe('application/pdf');
-      expect(res.headers['content-disposition']).toBe('attachment; filename="laporan-csr-kel-taman-2026-11-01.pdf"');
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="laporan-csr-kel-taman-2026-11-01-2026-11-30.pdf"',
+      );
       expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
       expect((await call({ url, as: 'farmer' })).status).toBe(403);
       expect((await call({ url, as: 'otherCsr' })).status).toBe(404);
@@ -302,7 +308,9 @@ for (const db of testDatabases()) {
       const { res, status } = await call({ url: `${BASE}/csr/reports/${report.id}/report.csv`, as: 'csr' });
       expect(status).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(res.headers['content-disposition']).toBe('attachment; filename="laporan-csr-kel-taman-2026-11-01.csv"');
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="laporan-csr-kel-taman-2026-11-01-2026-11-30.csv"',
+      );
       const rows = parseCsv(res.body);
       expect(rows[0]).toEqual([...CSV_COLUMNS]);
       const indicators = (

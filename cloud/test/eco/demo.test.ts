@@ -120,7 +120,7 @@ for (const db of testDatabases()) {
       expect(energy).toBeLessThan(31 * 14 * 1.3 + 600 + 30 * 10);
       const eco = new EcoService({ registry, store, now: () => NOW });
       const pdf = await eco.renderReport(V, reportId!, 'pdf', 'id');
-      expect(pdf.filename).toBe('laporan-csr-kel-taman-2026-10-01.pdf');
+      expect(pdf.filename).toBe('laporan-csr-kel-taman-2026-10-01-2026-10-31.pdf');
       if (hasPdftotext()) expect(await pdfText(pdf.body)).toContain(DEMO_CSR_PARTNER);
     });
 
