@@ -1,39 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { freePort, waitFor } from '@lumbung/runtime';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { waitFor } from '@lumbung/runtime';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LumbungProcess } from '../../src/child.ts';
+import { DemoBrowser, fits as fitsPhone, POLL, requireChromium, VILLAGE } from './browser.ts';
 
-const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * Chromium from Debian (`apt-get install -y chromium`), driven by playwright-core. Missing, the test is skipped
- * with a message, except under CI=true: there its absence fails the run.
- */
-function requireChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const how = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
-  if (process.env.CI === 'true') throw new Error(`${how} (required when CI=true)`);
-  console.warn(`skipping the dashboard browser test: ${how}`);
-  return false;
-}
-
-const available = requireChromium();
-const VILLAGE = 'kel-taman';
+const available = requireChromium('the dashboard browser test');
 /** The chart's average line (dashboards/src/chart/uplot-chart.ts COLORS.main) and the allowed-range lines. */
 const LINE = [11, 92, 173] as const;
 const LIMIT = [179, 38, 30] as const;
-/** Polls wait for what the page loads after its first data (device health, charts): generous on a busy machine. */
-const POLL = { timeout: 30_000, interval: 100 };
-/** Every demo user's password (`LUMBUNG_DEMO_PASSWORD`, cli/src/demo-users.ts). */
-const PASSWORD = 'kata-sandi-uji-dashboard';
 
 // The web dashboard in a real browser against the real demo (`lumbung demo`: cloud API, village box, gateway and
 // the simulated Kelurahan Taman with two days of history, one user per role), at a phone's width. Sign-ins through
@@ -41,98 +14,24 @@ const PASSWORD = 'kata-sandi-uji-dashboard';
 // context is kept per user and opens each page anew (resuming the session it stored: the access token while it
 // has more than 30 s left, else a refresh with the refresh token).
 describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
-  let dir: string;
-  let demo: LumbungProcess;
-  let browser: Browser;
-  let base: string;
+  const demo = new DemoBrowser({ prefix: 'lumbung-dashboard-', password: 'kata-sandi-uji-dashboard', backfillDays: 2 });
+  const { sessions, newPhone, open, fillSignIn, phone } = demo;
   /** The platform admin's access token, for the test's own API requests. */
   let bearer: Record<string, string>;
-  const sessions = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-dashboard-'));
-    // The dashboard built from the current sources into the temp dir (the shared dashboards/dist stays as is).
-    const dashboards = path.dirname(createRequire(import.meta.url).resolve('@lumbung/dashboards/package.json'));
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    const out = path.join(dir, 'dashboard');
-    await run(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: dashboards,
-    });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    demo = new LumbungProcess(
-      'demo',
-      {
-        LUMBUNG_DATA_DIR: path.join(dir, 'data'),
-        LUMBUNG_HTTP_PORT: String(port),
-        LUMBUNG_MQTT_PORT: '0',
-        LUMBUNG_GATEWAY_PORT: '0',
-        LUMBUNG_GATEWAY_OPS_PORT: '0',
-        LUMBUNG_EDGE_OPS_PORT: '0',
-        LUMBUNG_DEMO_BACKFILL_DAYS: '2',
-        LUMBUNG_DASHBOARD_DIR: out,
-        LUMBUNG_DEMO_PASSWORD: PASSWORD,
-      },
-      `${base}/api/v1/health`,
-    );
     await demo.start();
-    await waitFor('the demo backfill', () => /backfill done/.test(demo.output) || undefined, 180_000);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    bearer = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+    bearer = await demo.bearer('admin');
     await waitFor('latest readings of the egg room', async () => {
-      const res = await fetch(`${base}/api/v1/villages/${VILLAGE}/latest?siteId=ruang-telur`, { headers: bearer });
+      const res = await fetch(`${demo.base}/api/v1/villages/${VILLAGE}/latest?siteId=ruang-telur`, { headers: bearer });
       return res.ok && ((await res.json()) as unknown[]).length > 0 ? true : undefined;
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking'],
     });
   }, 300_000);
 
-  afterAll(async () => {
-    for (const c of sessions.values()) await c.close();
-    await browser?.close();
-    await demo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => demo.stop());
 
-  /** A phone's browser: 360 CSS px wide, a fresh profile (no stored language, no session). */
-  const newPhone = () => browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
-
-  async function open(context: BrowserContext, hash: string): Promise<Page> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('close', () => {
-      if (errors.length) console.warn(`page errors: ${errors.join('; ')}`);
-    });
-    await page.goto(`${base}/${hash}`);
-    return page;
-  }
-
-  /** Fills in the sign-in form (in Bahasa Indonesia) and sends it. */
-  async function fillSignIn(page: Page, username: string, password = PASSWORD): Promise<void> {
-    await page.getByLabel('Nama pengguna', { exact: true }).fill(username);
-    await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  }
-
-  /** A page of the dashboard for a signed-in user: the first time through the sign-in form, then by the stored session. */
-  async function phone(hash: string, username = 'operator'): Promise<Page> {
-    let context = sessions.get(username);
-    if (context) return open(context, hash);
-    context = await newPhone();
-    const page = await open(context, hash);
-    await fillSignIn(page, username);
-    await page.locator('.who-name').waitFor();
-    sessions.set(username, context);
-    return page;
-  }
+  /** The page's width against the phone's, the client width too: nothing may reach past the right edge. */
+  const fits = (page: Page, what: string) => fitsPhone(page, what, { client: true });
 
   /** A request of the page: method, API path (without /api/v1) and its bearer. */
   type Sent = { method: string; path: string; auth: string | undefined; status?: number };
@@ -153,7 +52,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
         () => undefined,
       );
     });
-    await page.goto(`${base}/${hash}`);
+    await page.goto(`${demo.base}/${hash}`);
     return { page, sent };
   }
 
@@ -324,17 +223,6 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
     await page.close();
   });
 
-  /** The page's width against the phone's: nothing may reach past the right edge. */
-  async function fits(page: Page, what: string): Promise<void> {
-    const size = (await page.evaluate(`({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-      widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
-    })`)) as { scroll: number; client: number; widest: number };
-    expect({ page: what, ...size }).toEqual({ page: what, scroll: 360, client: 360, widest: expect.any(Number) });
-    expect(size.widest, `${what}: an element reaches past the right edge`).toBeLessThanOrEqual(360);
-  }
-
   it('fits a 360 px wide phone without horizontal scrolling on every page', async () => {
     const pages = ['', '/site/ruang-telur', '/site/stasiun-cuaca', '/site/sawah-a', '/devices', '/alerts'];
     for (const p of pages) {
@@ -363,7 +251,7 @@ describe.skipIf(!available)('dashboard in Chromium on lumbung demo', () => {
   });
 
   it('acknowledges an open alert in the name of the signed-in user, if the demo raised one', async () => {
-    const api = `${base}/api/v1/villages/${VILLAGE}`;
+    const api = `${demo.base}/api/v1/villages/${VILLAGE}`;
     const open = (await (await fetch(`${api}/alerts?status=open`, { headers: bearer })).json()) as { id: string }[];
     if (open.length === 0) {
       console.warn('no open alert in the demo right now: acknowledging not exercised');

@@ -1,32 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { freePort, waitFor } from '@lumbung/runtime';
+import { readFile } from 'node:fs/promises';
+import { waitFor } from '@lumbung/runtime';
 import type { CsrReportSummary, EcoRecord, IrrigationRecord, PlotAdvice } from '@lumbung/schemas';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LumbungProcess } from '../../src/child.ts';
+import { DemoBrowser, fits, POLL, requireChromium, VILLAGE } from './browser.ts';
 
-const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Chromium from Debian, as in dashboard.test.ts: missing, the test is skipped, except under CI=true. */
-function requireChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const how = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
-  if (process.env.CI === 'true') throw new Error(`${how} (required when CI=true)`);
-  console.warn(`skipping the farm and CSR browser test: ${how}`);
-  return false;
-}
-
-const available = requireChromium();
-const VILLAGE = 'kel-taman';
-const POLL = { timeout: 30_000, interval: 100 };
-const PASSWORD = 'kata-sandi-uji-lahan-csr';
+const available = requireChromium('the farm and CSR browser test');
 /** The farmer `petani` of the demo and their own plots (cli/src/demo-users.ts). */
 const FARMER_PLOTS = ['kebun-cabai', 'sawah-a'];
 
@@ -39,109 +18,16 @@ interface Indicators {
 // show is checked against the API's answer to the page's own request, so the test holds whatever the demo's
 // clock and weather made.
 describe.skipIf(!available)('farm and CSR partner pages in Chromium on lumbung demo', () => {
-  let dir: string;
-  let demo: LumbungProcess;
-  let browser: Browser;
-  let base: string;
-  const tokens = new Map<string, Record<string, string>>();
-  const sessions = new Map<string, BrowserContext>();
-
-  const bearer = async (username: string): Promise<Record<string, string>> => {
-    let h = tokens.get(username);
-    if (h) return h;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    expect(login.status, `sign-in of ${username}`).toBe(200);
-    h = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
-    tokens.set(username, h);
-    return h;
-  };
-  const api = async <T>(username: string, p: string): Promise<T> => {
-    const res = await fetch(`${base}/api/v1/villages/${VILLAGE}${p}`, { headers: await bearer(username) });
-    expect(res.status, p).toBe(200);
-    return (await res.json()) as T;
-  };
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-farm-csr-dashboard-'));
-    const dashboards = path.dirname(createRequire(import.meta.url).resolve('@lumbung/dashboards/package.json'));
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    const out = path.join(dir, 'dashboard');
-    await run(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: dashboards,
-    });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    demo = new LumbungProcess(
-      'demo',
-      {
-        LUMBUNG_DATA_DIR: path.join(dir, 'data'),
-        LUMBUNG_HTTP_PORT: String(port),
-        LUMBUNG_MQTT_PORT: '0',
-        LUMBUNG_GATEWAY_PORT: '0',
-        LUMBUNG_GATEWAY_OPS_PORT: '0',
-        LUMBUNG_EDGE_OPS_PORT: '0',
-        LUMBUNG_DEMO_BACKFILL_DAYS: '3',
-        LUMBUNG_DASHBOARD_DIR: out,
-        LUMBUNG_DEMO_PASSWORD: PASSWORD,
-      },
-      `${base}/api/v1/health`,
-    );
-    await demo.start();
-    await waitFor('the demo backfill', () => /backfill done/.test(demo.output) || undefined, 180_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking'],
-    });
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of sessions.values()) await c.close();
-    await browser?.close();
-    await demo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+  const demo = new DemoBrowser({
+    prefix: 'lumbung-farm-csr-dashboard-',
+    password: 'kata-sandi-uji-lahan-csr',
+    backfillDays: 3,
   });
+  const { sessions, newPhone, open, fillSignIn, phone, bearer, api } = demo;
 
-  const newPhone = () =>
-    browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, acceptDownloads: true });
+  beforeAll(() => demo.start(), 300_000);
 
-  async function open(context: BrowserContext, hash: string): Promise<Page> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('close', () => {
-      if (errors.length) console.warn(`page errors: ${errors.join('; ')}`);
-    });
-    await page.goto(`${base}/${hash}`);
-    return page;
-  }
-
-  /** A page for a signed-in demo user: the first time through the sign-in form, then by the stored session. */
-  async function phone(hash: string, username: string): Promise<Page> {
-    let context = sessions.get(username);
-    if (context) return open(context, hash);
-    context = await newPhone();
-    const page = await open(context, hash);
-    await page.getByLabel('Nama pengguna', { exact: true }).fill(username);
-    await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-    await page.locator('.who-name').waitFor();
-    sessions.set(username, context);
-    return page;
-  }
-
-  /** Nothing may reach past the right edge of a 360 px phone. */
-  async function fits(page: Page, what: string): Promise<void> {
-    const size = (await page.evaluate(`({
-      scroll: document.documentElement.scrollWidth,
-      widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
-    })`)) as { scroll: number; widest: number };
-    expect(size.scroll, `${what}: page width`).toBe(360);
-    expect(size.widest, `${what}: an element reaches past the right edge`).toBeLessThanOrEqual(360);
-  }
+  afterAll(() => demo.stop());
 
   /** The JSON of the page's own request to an API path ending in `suffix` (what it rendered from). */
   const answer = <T>(page: Page, test: (pathname: string) => boolean): Promise<T> =>
@@ -153,9 +39,7 @@ describe.skipIf(!available)('farm and CSR partner pages in Chromium on lumbung d
     const context = await newPhone();
     const page = await open(context, '#/');
     const advised = answer<PlotAdvice[]>(page, (p) => p === `/api/v1/villages/${VILLAGE}/agro/advice`);
-    await page.getByLabel('Nama pengguna', { exact: true }).fill('petani');
-    await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await fillSignIn(page, 'petani');
     await page.waitForURL((u) => u.hash === `#/v/${VILLAGE}/farm`);
     sessions.set('petani', context);
     const advice = await advised;
@@ -219,9 +103,7 @@ describe.skipIf(!available)('farm and CSR partner pages in Chromium on lumbung d
       if (/\/(latest|readings|alerts|device-health|stream)\b/.test(r.url())) sensors.push(r.url());
     });
     const shown = answer<Indicators>(page, (p) => p === `/api/v1/villages/${VILLAGE}/indicators`);
-    await page.getByLabel('Nama pengguna', { exact: true }).fill('csr');
-    await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await fillSignIn(page, 'csr');
     await page.waitForURL((u) => u.hash === `#/v/${VILLAGE}/csr`);
     sessions.set('csr', context);
     const first = await shown;
@@ -266,7 +148,7 @@ describe.skipIf(!available)('farm and CSR partner pages in Chromium on lumbung d
   it("downloads the demo's CSR report as PDF with the partner's token", async () => {
     // The demo makes last month's report as the schedule would, soon after it starts.
     const reports = await waitFor('the demo CSR report', async () => {
-      const res = await fetch(`${base}/api/v1/villages/${VILLAGE}/csr/reports`, { headers: await bearer('csr') });
+      const res = await fetch(`${demo.base}/api/v1/villages/${VILLAGE}/csr/reports`, { headers: await bearer('csr') });
       const list = res.ok ? ((await res.json()) as CsrReportSummary[]) : [];
       return list.length > 0 ? list : undefined;
     });

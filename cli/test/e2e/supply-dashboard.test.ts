@@ -1,33 +1,10 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DEMO_ORDER } from '@lumbung/cloud';
-import { freePort, waitFor } from '@lumbung/runtime';
+import { waitFor } from '@lumbung/runtime';
 import type { LotDetail, LotRecord, LotTrace, OrderDetail, PublicLotView, StockLine } from '@lumbung/schemas';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LumbungProcess } from '../../src/child.ts';
+import { DemoBrowser, fits, POLL, requireChromium, VILLAGE } from './browser.ts';
 
-const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Chromium from Debian, as in dashboard.test.ts: missing, the test is skipped, except under CI=true. */
-function requireChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const how = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``;
-  if (process.env.CI === 'true') throw new Error(`${how} (required when CI=true)`);
-  console.warn(`skipping the supply-chain browser test: ${how}`);
-  return false;
-}
-
-const available = requireChromium();
-const VILLAGE = 'kel-taman';
-const POLL = { timeout: 30_000, interval: 100 };
-const PASSWORD = 'kata-sandi-uji-rantai-pasok';
+const available = requireChromium('the supply-chain browser test');
 /** Numbers as the dashboard writes them in Bahasa Indonesia (2.000; 22,5). */
 const nf = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
 
@@ -35,108 +12,25 @@ const nf = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
 // Taman", its supermarket order, lots stored in the egg room, inspections and shipments), at a phone's width.
 // What the pages show is checked against what the API answers, so the test holds whatever the demo's clock made.
 describe.skipIf(!available)('supply-chain pages in Chromium on lumbung demo', () => {
-  let dir: string;
-  let demo: LumbungProcess;
-  let browser: Browser;
-  let base: string;
-  /** The KUB coordinator's access token, for the test's own API requests. */
-  let bearer: Record<string, string>;
-  const sessions = new Map<string, BrowserContext>();
-
-  const api = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${base}/api/v1/villages/${VILLAGE}${p}`, { headers: bearer });
-    expect(res.status, p).toBe(200);
-    return (await res.json()) as T;
-  };
+  const demo = new DemoBrowser({
+    prefix: 'lumbung-supply-dashboard-',
+    password: 'kata-sandi-uji-rantai-pasok',
+    backfillDays: 2,
+  });
+  const { newPhone, phone } = demo;
+  /** The village API as the KUB coordinator, for the test's own requests. */
+  const api = <T>(p: string): Promise<T> => demo.api<T>('kub', p);
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'lumbung-supply-dashboard-'));
-    const dashboards = path.dirname(createRequire(import.meta.url).resolve('@lumbung/dashboards/package.json'));
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    const out = path.join(dir, 'dashboard');
-    await run(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: dashboards,
-    });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    demo = new LumbungProcess(
-      'demo',
-      {
-        LUMBUNG_DATA_DIR: path.join(dir, 'data'),
-        LUMBUNG_HTTP_PORT: String(port),
-        LUMBUNG_MQTT_PORT: '0',
-        LUMBUNG_GATEWAY_PORT: '0',
-        LUMBUNG_GATEWAY_OPS_PORT: '0',
-        LUMBUNG_EDGE_OPS_PORT: '0',
-        LUMBUNG_DEMO_BACKFILL_DAYS: '2',
-        LUMBUNG_DASHBOARD_DIR: out,
-        LUMBUNG_DEMO_PASSWORD: PASSWORD,
-      },
-      `${base}/api/v1/health`,
-    );
     await demo.start();
-    await waitFor('the demo backfill', () => /backfill done/.test(demo.output) || undefined, 180_000);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'kub', password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    bearer = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+    const bearer = await demo.bearer('kub');
     await waitFor('the demo order', async () => {
-      const res = await fetch(`${base}/api/v1/villages/${VILLAGE}/orders`, { headers: bearer });
+      const res = await fetch(`${demo.base}/api/v1/villages/${VILLAGE}/orders`, { headers: bearer });
       return res.ok && ((await res.json()) as OrderDetail[]).some((o) => o.id === DEMO_ORDER) ? true : undefined;
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking'],
     });
   }, 300_000);
 
-  afterAll(async () => {
-    for (const c of sessions.values()) await c.close();
-    await browser?.close();
-    await demo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  const newPhone = () =>
-    browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, acceptDownloads: true });
-
-  async function open(context: BrowserContext, hash: string): Promise<Page> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('close', () => {
-      if (errors.length) console.warn(`page errors: ${errors.join('; ')}`);
-    });
-    await page.goto(`${base}/${hash}`);
-    return page;
-  }
-
-  /** A page for a signed-in demo user: the first time through the sign-in form, then by the stored session. */
-  async function phone(hash: string, username: string): Promise<Page> {
-    let context = sessions.get(username);
-    if (context) return open(context, hash);
-    context = await newPhone();
-    const page = await open(context, hash);
-    await page.getByLabel('Nama pengguna', { exact: true }).fill(username);
-    await page.getByLabel('Kata sandi', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-    await page.locator('.who-name').waitFor();
-    sessions.set(username, context);
-    return page;
-  }
-
-  /** Nothing may reach past the right edge of a 360 px phone. */
-  async function fits(page: Page, what: string): Promise<void> {
-    const size = (await page.evaluate(`({
-      scroll: document.documentElement.scrollWidth,
-      widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
-    })`)) as { scroll: number; widest: number };
-    expect(size.scroll, `${what}: page width`).toBe(360);
-    expect(size.widest, `${what}: an element reaches past the right edge`).toBeLessThanOrEqual(360);
-  }
+  afterAll(() => demo.stop());
 
   /** A lot of the demo order that was stored in a room, with what it was made from: the richest lot page. */
   async function storedLot(): Promise<{ detail: LotDetail; backward: LotTrace }> {
@@ -330,7 +224,9 @@ describe.skipIf(!available)('supply-chain pages in Chromium on lumbung demo', ()
 
   it('opens the public trace page of a scanned pack with no session, no token and no sign-in', async () => {
     const { detail } = await storedLot();
-    const view = (await (await fetch(`${base}/api/v1/public/lots/${VILLAGE}/${detail.id}`)).json()) as PublicLotView;
+    const view = (await (
+      await fetch(`${demo.base}/api/v1/public/lots/${VILLAGE}/${detail.id}`)
+    ).json()) as PublicLotView;
     const context = await newPhone();
     const page = await context.newPage();
     const sent: { url: string; auth: string | undefined }[] = [];
@@ -338,7 +234,7 @@ describe.skipIf(!available)('supply-chain pages in Chromium on lumbung demo', ()
       if (new URL(r.url()).pathname.startsWith('/api/')) sent.push({ url: r.url(), auth: r.headers().authorization });
     });
     // As a phone's camera opens the QR code: the resolver URL, redirected to the dashboard's trace page.
-    await page.goto(`${base}/lot/${VILLAGE}/${detail.id}`);
+    await page.goto(`${demo.base}/lot/${VILLAGE}/${detail.id}`);
     await page.locator(`[data-public-lot="${detail.id}"]`).waitFor();
     expect(new URL(page.url()).hash).toBe(`#/trace/${VILLAGE}/${detail.id}`);
     expect(await page.locator('main h1').innerText()).toBe(view.product.name);
