@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { RegistryError } from './registry/port.ts';
+
 /**
  * The one catalogue of API errors: a stable code, the HTTP status, and the message in Bahasa Indonesia
  * and English. Routes throw `ApiFailure(code, params)`; the error handler (app.ts) is the one place that
@@ -192,6 +195,37 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; id: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** A 400 for input a service refused, saying what was wrong. */
+export function invalidInput(detail: string): ApiFailure {
+  return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail });
+}
+
+/** A zod error's issues as one line: `field.path: message; …` (`body` for the whole value). */
+export function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+/** The parsed value, or a 400 naming each field that failed. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw invalidInput(issuesOf(r.error));
+  return r.data;
+}
+
+/**
+ * A registry refusal inside a service, after the service's own checks: a taken id is a conflict (409), a
+ * record the registry finds invalid or referring to nothing is the caller's input (400). The app's error
+ * handler maps a `not_found` that escapes a route to 404 "route not found"; services answer for their
+ * input here instead.
+ */
+export function registryFailure(err: unknown): never {
+  if (err instanceof RegistryError) {
+    if (err.kind === 'conflict') throw new ApiFailure('LUMBUNG_ERR_CONFLICT', { detail: err.message });
+    if (err.kind === 'invalid' || err.kind === 'not_found') throw invalidInput(err.message);
+  }
+  throw err;
+}
 export type Language = 'id' | 'en';
 
 export class ApiFailure extends Error {

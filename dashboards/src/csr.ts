@@ -1,4 +1,12 @@
 import type { CsrReportSummary, EcoRecordInput, IndicatorsView } from '@lumbung/schemas';
+import {
+  addDays,
+  addMonths as addMonthsTo,
+  isCalendarDate,
+  previousPeriod as previousPeriodOf,
+} from '@lumbung/schemas/time';
+
+export { addDays, localDate as localToday } from '@lumbung/schemas/time';
 
 /**
  * Pure helpers of the CSR partner's page (issue 6): periods, the change against the previous period, the
@@ -16,22 +24,8 @@ export interface Period {
   to: string;
 }
 
-const DAY_MS = 86_400_000;
-const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`);
-const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-export const addDays = (d: string, n: number): string => iso(day(d) + n * DAY_MS);
-
 /** The first day of the month `n` months after the month of `d` (n may be negative). */
-export function addMonths(d: string, n: number): string {
-  const y = Number(d.slice(0, 4));
-  const m = Number(d.slice(5, 7)) - 1 + n;
-  return iso(Date.UTC(y, m, 1));
-}
-
-/** Today in the village (YYYY-MM-DD): a month ends at the village's midnight, not the phone's. */
-export function localToday(now: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export const addMonths = (d: string, n: number): string => addMonthsTo(`${d.slice(0, 7)}-01`, n);
 
 export const QUICK_PICKS = ['lastMonth', 'last3Months', 'last12Months'] as const;
 export type QuickPick = (typeof QUICK_PICKS)[number];
@@ -51,32 +45,15 @@ export function pickOf(p: Period, today: string): QuickPick | undefined {
   });
 }
 
-const monthAligned = (p: Period): boolean => p.from.endsWith('-01') && p.to.endsWith('-01');
-const monthsBetween = (p: Period): number =>
-  (Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4))) * 12 + Number(p.to.slice(5, 7)) - Number(p.from.slice(5, 7));
-
-/**
- * The period just before, of the same length: the same number of calendar months for whole months (October
- * before November, though one has 31 days and the other 30), else the same number of days.
- */
-export function previousPeriod(p: Period): Period {
-  if (monthAligned(p)) {
-    const n = monthsBetween(p);
-    return { from: addMonths(p.from, -n), to: p.from };
-  }
-  const days = Math.round((day(p.to) - day(p.from)) / DAY_MS);
-  return { from: addDays(p.from, -days), to: p.from };
-}
+/** The period just before, of the same length (the comparison the CSR report makes: `@lumbung/schemas/time`). */
+export const previousPeriod = (p: Period): Period => previousPeriodOf(p.from, p.to);
 
 /** The last day of a period (its `to` is the day after). */
 export const lastDay = (p: Period): string => addDays(p.to, -1);
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-const realDate = (s: string): boolean => ISO.test(s) && Number.isFinite(day(s)) && iso(day(s)) === s;
-
 /** A period from a first and a last day as typed (both included); undefined unless both are dates in order. */
 export function customPeriod(first: string, last: string): Period | undefined {
-  if (!realDate(first) || !realDate(last) || last < first) return undefined;
+  if (!isCalendarDate(first) || !isCalendarDate(last) || last < first) return undefined;
   return { from: first, to: addDays(last, 1) };
 }
 
@@ -164,7 +141,7 @@ export function recordRequest(
   today: string,
 ): { ok: true; body: Required<EcoRecordInput> } | { ok: false; problem: RecordProblem } {
   const date = f.date.trim();
-  if (!realDate(date)) return { ok: false, problem: 'date' };
+  if (!isCalendarDate(date)) return { ok: false, problem: 'date' };
   if (date > today) return { ok: false, problem: 'future' };
   if (!(RECORD_SOURCES[f.kind] as readonly string[]).includes(f.source)) return { ok: false, problem: 'source' };
   const text = f.quantity.trim().replace(/\s/g, '').replace(',', '.');

@@ -1,29 +1,13 @@
 import type { AgroWeatherDay, PlotAdvice } from '@lumbung/schemas';
+import { addDays, isCalendarDate } from '@lumbung/schemas/time';
+
+export { addDays, isCalendarDate as isIsoDate, localDate as localToday } from '@lumbung/schemas/time';
 
 /**
  * Pure helpers of the farm pages (issue 6): the soil-water gauge, the weather strip, the irrigation form's
  * request. The agronomy itself is the cloud's (cloud/src/agro, docs/agronomy.md); these only put its answers
  * into a picture and check what a farmer typed before it is sent.
  */
-
-const DAY_MS = 86_400_000;
-
-/** A local date (YYYY-MM-DD) moved by whole days; calendar arithmetic in UTC, so no zone or DST shifts it. */
-export function addDays(isoDate: string, days: number): string {
-  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Today in the village (YYYY-MM-DD): an agronomic day is the village's local day, not the phone's. */
-export function localToday(now: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** Whether a text is a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
-}
 
 export type SoilWater = Extract<PlotAdvice['water'], { model: 'soil' }>;
 export type PaddyWater = Extract<PlotAdvice['water'], { model: 'paddy' }>;
@@ -192,7 +176,7 @@ export function irrigationRequest(
   today: string,
 ): { ok: true; body: { date: string; mm: number; note: string | null } } | { ok: false; problem: IrrigationProblem } {
   const date = f.date.trim();
-  if (!isIsoDate(date)) return { ok: false, problem: 'date' };
+  if (!isCalendarDate(date)) return { ok: false, problem: 'date' };
   if (date > today) return { ok: false, problem: 'future' };
   const text = f.mm.trim().replace(',', '.');
   const mm = Number(text);

@@ -5,11 +5,11 @@
 
 import type { Component, Logger } from '@lumbung/runtime';
 import type { PlotAdvice, VillageRecord } from '@lumbung/schemas';
+import { addDays, localDate, localMidnight } from '@lumbung/schemas/time';
 import type { NotificationPort } from '../auth/service.ts';
 import type { Accounts } from '../registry/accounts.ts';
 import type { Registry } from '../registry/port.ts';
 import type { AgroService } from './service.ts';
-import { addDays, localDateOf, localMidnight } from './station.ts';
 
 const HOUR = 3_600_000;
 
@@ -136,7 +136,7 @@ export class AgroAlertJob implements Component {
     try {
       const now = this.#clock.now();
       for (const village of await this.o.registry.listVillages()) {
-        const today = localDateOf(now, village.timeZone);
+        const today = localDate(now, village.timeZone);
         const due = localMidnight(today, village.timeZone) + this.#hour * HOUR;
         if (now >= due && this.#done.get(village.id) !== today) {
           try {
@@ -158,7 +158,7 @@ export class AgroAlertJob implements Component {
   /** Sends the day's alerts of one village that the outbox does not hold yet; returns what it sent. */
   async runVillage(village: VillageRecord, now: number): Promise<AlertMessage[]> {
     const accounts = this.o.registry.accounts;
-    const today = localDateOf(now, village.timeZone);
+    const today = localDate(now, village.timeZone);
     const advice = (await this.o.agro.adviceFor(village)).filter(needsAlert);
     if (advice.length === 0) return [];
     const farmers = (await accounts.usersOfVillage(village.id)).filter((u) => u.user.disabledAt === null);

@@ -13,6 +13,7 @@ import type {
   SiteRecord,
   VillageRecord,
 } from '@lumbung/schemas';
+import { addDays, daysBetween, localDate, localMidnight } from '@lumbung/schemas/time';
 import type { TimeSeriesStore } from '@lumbung/store';
 import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
@@ -20,18 +21,7 @@ import { type Bilingual, CROPS, type CropId, type CropParams, kcCurve, seasonLen
 import { dailyGdd, estimateStage, GDD_PARAMS } from './degree-days.ts';
 import { type BlastHour, type BlastRisk, blastRisk, RISK_LABELS } from './disease.ts';
 import { dewPoint, heatIndex } from './humidity.ts';
-import {
-  addDays,
-  daysBetween,
-  localDateOf,
-  localMidnight,
-  stationDays,
-  stationHours,
-  type WeatherHour,
-  weatherDay,
-  weatherHours,
-  weatherStations,
-} from './station.ts';
+import { stationDays, stationHours, type WeatherHour, weatherDay, weatherHours, weatherStations } from './station.ts';
 import {
   correctWithSoilMoisture,
   irrigationAdvice,
@@ -381,7 +371,7 @@ export class AgroService {
 
   /** The village's local date now. */
   today(village: VillageRecord): string {
-    return localDateOf(this.#now(), village.timeZone);
+    return localDate(this.#now(), village.timeZone);
   }
 
   /**
@@ -420,7 +410,7 @@ export class AgroService {
   /** Advice for the given plots (default every plot of the village), the weather read once for all. */
   async adviceFor(village: VillageRecord, plots?: readonly SiteRecord[]): Promise<PlotAdvice[]> {
     const now = this.#now();
-    const today = localDateOf(now, village.timeZone);
+    const today = localDate(now, village.timeZone);
     const sites = (plots ?? (await this.d.registry.listSites(village.id, { kind: 'plot' })))
       .filter(isPlot)
       .map((site) => currentSeason(site, today));
@@ -452,7 +442,7 @@ export class AgroService {
   /** The station's data for advice: complete days from `from`, today so far, recent hours, latest values. */
   async villageWeather(village: VillageRecord, from: string, now: number): Promise<VillageWeather> {
     const tz = village.timeZone;
-    const today = localDateOf(now, tz);
+    const today = localDate(now, tz);
     const stations = await weatherStations(this.d.registry, village.id);
     const hoursFrom = localMidnight(addDays(today, -(BLAST_DAYS - 1)), tz);
     const [periods, hours, latest] = await Promise.all([

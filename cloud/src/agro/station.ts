@@ -4,7 +4,7 @@
 // station data to advice", explains every choice made here.
 
 import type { AgroWeatherDay, DeviceRecord, VillageRecord } from '@lumbung/schemas';
-import { tzOffsetMs } from '@lumbung/schemas/time';
+import { addDays, localDate, localMidnight, tzOffsetMs } from '@lumbung/schemas/time';
 import type { Aggregation, Bucket, TimeSeriesStore } from '@lumbung/store';
 import type { Registry } from '../registry/port.ts';
 import { vapourPressureFromRh, windSpeedAt2m } from './atmosphere.ts';
@@ -50,29 +50,6 @@ const QUANTITIES = Object.keys(METRICS) as Quantity[];
 
 // ---------------------------------------------------------------------------------------------------------
 // Local days
-
-/** The local date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDateOf(ts: number, timeZone: string): string {
-  return new Date(ts + tzOffsetMs(timeZone, ts)).toISOString().slice(0, 10);
-}
-
-/** The instant [epoch ms] a local date begins (local midnight). */
-export function localMidnight(date: string, timeZone: string): number {
-  const utc = Date.parse(`${date}T00:00:00Z`);
-  // The offset at the guessed instant, then at the found one: right across a zone's change of offset too.
-  const first = utc - tzOffsetMs(timeZone, utc);
-  return utc - tzOffsetMs(timeZone, first);
-}
-
-/** A YYYY-MM-DD date `n` days later (earlier when negative). */
-export function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-}
-
-/** Whole days from `a` to `b` (YYYY-MM-DD): positive when `b` is later. */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
-}
 
 /** The local hour (0–23, local standard time) an instant falls in. */
 function localHour(ts: number, timeZone: string): number {
@@ -236,7 +213,7 @@ export async function stationHours(
   for (const [start, values] of [...perDevice[i]!.entries()].sort((a, b) => a[0] - b[0])) {
     if (values.temperature === undefined) continue;
     out.push({
-      date: localDateOf(start, tz),
+      date: localDate(start, tz),
       start,
       end: start + HOUR,
       deviceId: device.id,

@@ -1,10 +1,10 @@
 import type { EcoRecord, VillageRecord } from '@lumbung/schemas';
-import { tzOffsetMs } from '@lumbung/schemas/time';
+import { localDate, localMidnight } from '@lumbung/schemas/time';
 import type { StoredReading, TimeSeriesStore } from '@lumbung/store';
 import { type Registry, RegistryError } from '../registry/port.ts';
 import { DEMO_COOPERATIVE } from '../supply/demo.ts';
 import { type Actor, SupplyService } from '../supply/service.ts';
-import { EcoService, localDate, previousMonth } from './service.ts';
+import { EcoService, previousMonth } from './service.ts';
 
 /**
  * The demo's environmental indicators (issue 6) for Kelurahan Taman: its CSR partner (fictional), a year
@@ -292,10 +292,7 @@ async function writeSupplyHistory(
   let clock = now;
   const service = new SupplyService({ registry, store, now: () => clock });
   const today = localDate(now, village.timeZone);
-  const at = (date: string, hour: number) => {
-    const local = Date.parse(`${date}T00:00:00Z`) + hour * HOUR;
-    return local - tzOffsetMs(village.timeZone, local);
-  };
+  const at = (date: string, hour: number) => localMidnight(date, village.timeZone) + hour * HOUR;
   const when = <T>(t: number, fn: () => Promise<T>) => {
     clock = Math.min(t, now);
     return fn();

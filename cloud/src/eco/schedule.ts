@@ -1,7 +1,8 @@
 import type { Component, Logger } from '@lumbung/runtime';
+import { localMidnight } from '@lumbung/schemas/time';
 import { ApiFailure } from '../errors.ts';
 import type { Registry } from '../registry/port.ts';
-import { type EcoService, localMidnight, previousMonth } from './service.ts';
+import { type EcoService, previousMonth } from './service.ts';
 
 export interface CsrScheduleOptions {
   registry: Registry;

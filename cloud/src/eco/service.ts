@@ -15,12 +15,19 @@ import {
   type SiteRecord,
   type VillageRecord,
 } from '@lumbung/schemas';
-import { tzOffsetMs } from '@lumbung/schemas/time';
+import {
+  addDays,
+  addMonths,
+  dayNumber,
+  localDate,
+  localMidnight,
+  previousPeriod,
+  tzOffsetMs,
+} from '@lumbung/schemas/time';
 import type { TimeSeriesStore } from '@lumbung/store';
 import type { Lang } from '../documents/pdf.ts';
-import { ApiFailure } from '../errors.ts';
+import { ApiFailure, invalidInput, issuesOf, registryFailure } from '../errors.ts';
 import { type Registry, RegistryError } from '../registry/port.ts';
-import { dateOfDay, dayNumber } from '../supply/dates.ts';
 import { DEFAULT_FACTORS, type EmissionFactor, normalizeRegion } from './factors.ts';
 import {
   computeIndicators,
@@ -160,17 +167,17 @@ export class EcoService {
   async putSettings(villageId: string, input: EcoSettingsInput): Promise<EcoSettings> {
     await this.#village(villageId);
     const parsed = EcoSettings.safeParse({ ...input, villageId });
-    if (!parsed.success) throw validation(issues(parsed.error));
+    if (!parsed.success) throw invalidInput(issuesOf(parsed.error));
     const settings = parsed.data;
     const sites = new Map((await this.#registry.listSites(villageId)).map((s) => [s.id, s]));
     for (const [siteId, source] of Object.entries(settings.meterSources)) {
       const site = sites.get(siteId);
       if (site?.kind !== 'meter_point')
-        throw validation(`meterSources.${siteId}: no meter point "${siteId}" in this village`);
+        throw invalidInput(`meterSources.${siteId}: no meter point "${siteId}" in this village`);
       const measure = measureOf(site);
       const allowed: readonly string[] = measure ? ECO_RECORD_KINDS[measure] : [];
       if (!allowed.includes(source))
-        throw validation(
+        throw invalidInput(
           `meterSources.${siteId}: a ${measure ?? 'meter'} meter's source is one of ${allowed.join('/')}`,
         );
     }
@@ -188,11 +195,11 @@ export class EcoService {
   async addRecord(villageId: string, input: EcoRecordInput, by: string): Promise<EcoRecord> {
     const village = await this.#village(villageId);
     const parsed = EcoRecordInput.safeParse(input);
-    if (!parsed.success) throw validation(issues(parsed.error));
+    if (!parsed.success) throw invalidInput(issuesOf(parsed.error));
     const r = parsed.data;
     const now = this.#now();
     if (r.date > localDate(now, village.timeZone))
-      throw validation(`date: ${r.date} is in the future (today is ${localDate(now, village.timeZone)})`);
+      throw invalidInput(`date: ${r.date} is in the future (today is ${localDate(now, village.timeZone)})`);
     return this.#registry.eco
       .addEcoRecord({
         id: `eco-${randomBytes(8).toString('hex')}`,
@@ -226,7 +233,7 @@ export class EcoService {
   async collect(villageIds: readonly string[], from: string, to: string): Promise<CollectedInputs> {
     checkPeriod(from, to);
     const ids = [...new Set(villageIds)];
-    if (ids.length === 0) throw validation('no village');
+    if (ids.length === 0) throw invalidInput('no village');
     const villages = await Promise.all(ids.map((id) => this.#village(id)));
     const figures = await Promise.all(villages.map((v) => this.#villageFigures(v, from, to)));
     return combine(figures, { from, to }, this.#factors);
@@ -483,7 +490,7 @@ export class EcoService {
       .addCsrReport({ ...summary, inputs: stored })
       .catch((err: unknown) => {
         if (err instanceof RegistryError && err.kind === 'conflict')
-          throw new ApiFailure('LUMBUNG_ERR_REPORT_EXISTS', { from: req.from, last: lastDayOf(req.to) });
+          throw new ApiFailure('LUMBUNG_ERR_REPORT_EXISTS', { from: req.from, last: addDays(req.to, -1) });
         return registryFailure(err);
       });
     return saved;
@@ -512,7 +519,7 @@ export class EcoService {
     });
     model.methodNotes.notes.push(...stored.notes);
     // The period's first and last day, as the dashboard names it: two reports never share a name.
-    const filename = `laporan-csr-${r.villageId}-${r.from}-${lastDayOf(r.to)}`;
+    const filename = `laporan-csr-${r.villageId}-${r.from}-${addDays(r.to, -1)}`;
     if (format === 'csv')
       return {
         filename: `${filename}.csv`,
@@ -641,38 +648,11 @@ export function defaultSettings(
 
 // ── dates ──
 
-/** The local calendar date of an instant in a zone. */
-export function localDate(ts: number, timeZone: string): string {
-  return new Date(ts + tzOffsetMs(timeZone, ts)).toISOString().slice(0, 10);
-}
-
-/** Epoch ms of local midnight starting `date` in a zone. */
-export function localMidnight(date: string, timeZone: string): number {
-  const local = dayNumber(date) * DAY;
-  const guess = local - tzOffsetMs(timeZone, local);
-  return local - tzOffsetMs(timeZone, guess);
-}
-
-function addMonths(date: string, n: number): string {
-  const [y = 1970, m = 1, d = 1] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1 + n, d)).toISOString().slice(0, 10);
-}
-
 /** 'YYYY-MM' of every month that [from, to) touches. */
 export function monthsOf(from: string, to: string): string[] {
   const out: string[] = [];
   for (let m = `${from.slice(0, 7)}-01`; m < to; m = addMonths(m, 1)) out.push(m.slice(0, 7));
   return out;
-}
-
-/** The period just before [from, to): as many calendar months when both ends are the 1st, else as many days. */
-export function previousPeriod(from: string, to: string): { from: string; to: string } {
-  if (from.endsWith('-01') && to.endsWith('-01')) {
-    const [fy = 0, fm = 0] = from.split('-').map(Number);
-    const [ty = 0, tm = 0] = to.split('-').map(Number);
-    return { from: addMonths(from, -((ty - fy) * 12 + (tm - fm))), to: from };
-  }
-  return { from: dateOfDay(2 * dayNumber(from) - dayNumber(to)), to: from };
 }
 
 /** The calendar month before the one `ts` falls in, in the zone. */
@@ -686,31 +666,10 @@ function checkPeriod(from: string, to: string): void {
   try {
     days = dayNumber(to) - dayNumber(from);
   } catch (err) {
-    throw validation((err as Error).message);
+    throw invalidInput((err as Error).message);
   }
   if (days <= 0) throw new ApiFailure('LUMBUNG_ERR_TIME_RANGE');
-  if (days > MAX_PERIOD_DAYS) throw validation(`a period of at most ${MAX_PERIOD_DAYS} days, not ${days}`);
+  if (days > MAX_PERIOD_DAYS) throw invalidInput(`a period of at most ${MAX_PERIOD_DAYS} days, not ${days}`);
 }
 
 // ── errors ──
-
-function validation(detail: string): ApiFailure {
-  return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail });
-}
-
-function issues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
-function registryFailure(err: unknown): never {
-  if (err instanceof RegistryError) {
-    if (err.kind === 'conflict') throw new ApiFailure('LUMBUNG_ERR_CONFLICT', { detail: err.message });
-    throw validation(err.message);
-  }
-  throw err;
-}
-
-/** The last day of a period whose `to` is exclusive. */
-function lastDayOf(to: string): string {
-  return new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}

@@ -1,8 +1,7 @@
 import type { ProducerInput, VillageRecord } from '@lumbung/schemas';
-import { tzOffsetMs } from '@lumbung/schemas/time';
+import { dateOfDay, dayNumber, localMidnight } from '@lumbung/schemas/time';
 import type { TimeSeriesStore } from '@lumbung/store';
 import type { Registry } from '../registry/port.ts';
-import { dateOfDay, dayNumber } from './dates.ts';
 import { type Actor, SupplyService } from './service.ts';
 
 /**
@@ -46,10 +45,8 @@ export async function seedSupplyDemo(
   const D = dayNumber(today);
   const date = (d: number) => dateOfDay(D + d);
   /** Epoch ms of a local time on day D+d. */
-  const at = (d: number, hour: number, minute = 0) => {
-    const local = Date.parse(`${date(d)}T00:00:00Z`) + (hour * 60 + minute) * 60_000;
-    return local - tzOffsetMs(village.timeZone, local);
-  };
+  const at = (d: number, hour: number, minute = 0) =>
+    localMidnight(date(d), village.timeZone) + (hour * 60 + minute) * 60_000;
   const when = async <T>(t: number, fn: () => Promise<T>): Promise<T> => {
     clock = Math.min(t, o.now ?? Date.now());
     return fn();

@@ -1,6 +1,6 @@
 // First-Expired-First-Out: ship the stock that expires first, so nothing is left to expire on the shelf,
 // and never ship what the buyer cannot sell before it expires (WHO TRS 961 Annex 9, stock rotation).
-import { dayNumber } from './dates.ts';
+import { dayNumber } from '@lumbung/schemas/time';
 
 export interface StockLine {
   lotId: string;

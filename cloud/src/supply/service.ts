@@ -26,14 +26,13 @@ import {
   type StockLine,
   type VillageRecord,
 } from '@lumbung/schemas';
-import { tzOffsetMs } from '@lumbung/schemas/time';
+import { dateOfDay, dayNumber, localDate } from '@lumbung/schemas/time';
 import type { Point, TimeSeriesStore } from '@lumbung/store';
 import type { z } from 'zod';
-import { ApiFailure } from '../errors.ts';
+import { ApiFailure, invalidInput, parseInput, registryFailure } from '../errors.ts';
 import { type Registry, RegistryError } from '../registry/port.ts';
 import type { StoredLot, StoredShipment } from '../registry/supply.ts';
 import { allocate } from './allocation.ts';
-import { dateOfDay, dayNumber } from './dates.ts';
 import { digitalLink, normalizeGtin } from './digital-link.ts';
 import { type EpcisContext, epcisDocument, type LotRef, type SupplyEvent } from './epcis.ts';
 import { lotExposure, type MetricExposure } from './exposure.ts';
@@ -102,7 +101,7 @@ export class SupplyService {
 
   /** Today's date in the village. */
   today(village: Pick<VillageRecord, 'timeZone'>, at = this.#now()): string {
-    return new Date(at + tzOffsetMs(village.timeZone, at)).toISOString().slice(0, 10);
+    return localDate(at, village.timeZone);
   }
 
   // ── catalogue ──
@@ -112,7 +111,7 @@ export class SupplyService {
   }
 
   async upsertProduct(villageId: string, input: ProductInput): Promise<ProductRecord> {
-    const record = parse(ProductRecord, { ...input, villageId });
+    const record = parseInput(ProductRecord, { ...input, villageId });
     if (record.gtin) checkGtin(record.gtin);
     return this.#s.upsertProduct(record).catch(registryFailure);
   }
@@ -122,7 +121,7 @@ export class SupplyService {
   }
 
   upsertCooperative(villageId: string, input: CooperativeInput): Promise<CooperativeRecord> {
-    return this.#s.upsertCooperative(parse(CooperativeRecord, { ...input, villageId })).catch(registryFailure);
+    return this.#s.upsertCooperative(parseInput(CooperativeRecord, { ...input, villageId })).catch(registryFailure);
   }
 
   listProducers(villageId: string): Promise<ProducerRecord[]> {
@@ -130,7 +129,7 @@ export class SupplyService {
   }
 
   async upsertProducer(villageId: string, input: ProducerInput): Promise<ProducerRecord> {
-    const record = parse(ProducerRecord, { ...input, villageId });
+    const record = parseInput(ProducerRecord, { ...input, villageId });
     for (const c of record.capacities) await this.#product(villageId, c.productId);
     if (record.cooperativeId) await this.#cooperative(villageId, record.cooperativeId);
     return this.#s.upsertProducer(record).catch(registryFailure);
@@ -184,7 +183,7 @@ export class SupplyService {
   }
 
   async createLot(villageId: string, input: z.input<typeof NewLot>, _actor: Actor): Promise<LotRecord> {
-    const n = parse(NewLot, input);
+    const n = parseInput(NewLot, input);
     return this.#exclusive(villageId, async () => {
       const village = await this.#village(villageId);
       const [product, producer] = await Promise.all([
@@ -196,9 +195,9 @@ export class SupplyService {
       if (n.orderId) {
         const order = await this.#order(villageId, n.orderId);
         if (order.productId !== n.productId)
-          throw validation(`order ${order.id} is for product ${order.productId}, not ${n.productId}`);
+          throw invalidInput(`order ${order.id} is for product ${order.productId}, not ${n.productId}`);
       }
-      if (n.producedOn > this.today(village)) throw validation('producedOn is in the future');
+      if (n.producedOn > this.today(village)) throw invalidInput('producedOn is in the future');
       for (const i of n.inputs)
         if (!(await this.#s.getLot(villageId, i.lotId)))
           throw new ApiFailure('LUMBUNG_ERR_LOT_NOT_FOUND', { lotId: i.lotId });
@@ -358,10 +357,10 @@ export class SupplyService {
     actor: Actor,
     shipmentId: string | null = null,
   ): Promise<MovementRecord> {
-    const m = parse(NewMovement, input);
+    const m = parseInput(NewMovement, input);
     // A pick takes stock out into a shipment, with the shipment's checks (inspection, product): pick().
     if (m.kind === 'pick' && shipmentId === null)
-      throw validation('a pick goes into a shipment: POST …/shipments/:shipmentId/picks');
+      throw invalidInput('a pick goes into a shipment: POST …/shipments/:shipmentId/picks');
     return this.#exclusive(villageId, () => this.#move(villageId, m, actor, shipmentId));
   }
 
@@ -374,7 +373,7 @@ export class SupplyService {
     const village = await this.#village(villageId);
     const now = this.#now();
     const at = m.at ?? now;
-    if (at > now + 60_000) throw validation('"at" is in the future');
+    if (at > now + 60_000) throw invalidInput('"at" is in the future');
     const lot = await this.getLot(villageId, m.lotId);
     const needs = {
       receive: { from: false, to: true },
@@ -384,12 +383,13 @@ export class SupplyService {
       adjust: { from: false, to: true },
     }[m.kind];
     if (needs.from !== (m.fromRoomId !== null) || needs.to !== (m.toRoomId !== null))
-      throw validation(
+      throw invalidInput(
         `${m.kind} needs ${[needs.from ? 'fromRoomId' : '', needs.to ? 'toRoomId' : ''].filter(Boolean).join(' and ')} and no other room`,
       );
-    if (m.kind !== 'adjust' && m.quantity < 0) throw validation('quantity must be positive (only an adjust is signed)');
-    if ((m.kind === 'adjust' || m.kind === 'dispose') && !m.reason) throw validation(`a ${m.kind} needs a reason`);
-    if (m.kind === 'move' && m.fromRoomId === m.toRoomId) throw validation('a move needs two different rooms');
+    if (m.kind !== 'adjust' && m.quantity < 0)
+      throw invalidInput('quantity must be positive (only an adjust is signed)');
+    if ((m.kind === 'adjust' || m.kind === 'dispose') && !m.reason) throw invalidInput(`a ${m.kind} needs a reason`);
+    if (m.kind === 'move' && m.fromRoomId === m.toRoomId) throw invalidInput('a move needs two different rooms');
     for (const roomId of [m.fromRoomId, m.toRoomId]) {
       if (roomId === null) continue;
       const site = await this.deps.registry.getSite(villageId, roomId);
@@ -429,7 +429,7 @@ export class SupplyService {
         0,
       );
       if (received + m.quantity > lot.quantity + 1e-9)
-        throw validation(`lot ${lot.id} has ${lot.quantity} ${lot.unit}; ${received} are received already`);
+        throw invalidInput(`lot ${lot.id} has ${lot.quantity} ${lot.unit}; ${received} are received already`);
     }
     const [rec] = await this.#s.addMovements([
       {
@@ -905,12 +905,12 @@ export class SupplyService {
   }
 
   async createOrder(villageId: string, input: z.input<typeof NewBulkOrder>, _actor: Actor): Promise<OrderDetail> {
-    const n = parse(NewBulkOrder, input);
+    const n = parseInput(NewBulkOrder, input);
     return this.#exclusive(villageId, async () => {
       const village = await this.#village(villageId);
       await this.#cooperative(villageId, n.cooperativeId);
       await this.#product(villageId, n.productId);
-      if (n.dueDate <= this.today(village)) throw validation('dueDate must be after today');
+      if (n.dueDate <= this.today(village)) throw invalidInput('dueDate must be after today');
       const id = n.id ?? (await this.#nextOrderId(villageId));
       if (await this.#s.getOrder(villageId, id))
         throw new ApiFailure('LUMBUNG_ERR_CONFLICT', { detail: `order ${id} exists` });
@@ -978,13 +978,13 @@ export class SupplyService {
       const seen = new Set<string>();
       for (const l of lines) {
         if (!members.has(l.producerId))
-          throw validation(`${l.producerId} is not a member of cooperative ${order.cooperativeId}`);
-        if (seen.has(l.producerId)) throw validation(`${l.producerId} is listed twice`);
+          throw invalidInput(`${l.producerId} is not a member of cooperative ${order.cooperativeId}`);
+        if (seen.has(l.producerId)) throw invalidInput(`${l.producerId} is listed twice`);
         seen.add(l.producerId);
       }
       const total = lines.reduce((s, l) => s + l.quota, 0);
       if (total > order.quantity)
-        throw validation(`quotas add up to ${total}, more than the ${order.quantity} ordered`);
+        throw invalidInput(`quotas add up to ${total}, more than the ${order.quantity} ordered`);
       const before = new Map(order.allocations.map((a) => [a.producerId, a.quota]));
       const allocations = lines
         .filter((l) => l.quota > 0)
@@ -1085,7 +1085,7 @@ export class SupplyService {
     try {
       return samplingPlan(lotSize, aql);
     } catch (err) {
-      throw validation((err as Error).message);
+      throw invalidInput((err as Error).message);
     }
   }
 
@@ -1095,12 +1095,12 @@ export class SupplyService {
     input: z.input<typeof InspectionInput>,
     actor: Actor,
   ): Promise<InspectionRecord> {
-    const n = parse(InspectionInput, input);
+    const n = parseInput(InspectionInput, input);
     return this.#exclusive(villageId, async () => {
       const lot = await this.getLot(villageId, lotId);
       const product = await this.#product(villageId, lot.productId);
       const plan = this.samplingPlan(Math.max(1, Math.round(lot.quantity)), n.aql ?? product.aql);
-      if (n.defects > plan.sampleSize) throw validation(`${n.defects} defects in a sample of ${plan.sampleSize}`);
+      if (n.defects > plan.sampleSize) throw invalidInput(`${n.defects} defects in a sample of ${plan.sampleSize}`);
       const result = judge(plan, n.defects);
       const record = await this.#s.addInspection({
         id: `ins_${this.#now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
@@ -1156,7 +1156,7 @@ export class SupplyService {
   }
 
   async createShipment(villageId: string, input: z.input<typeof NewShipment>, _actor: Actor): Promise<ShipmentRecord> {
-    const n = parse(NewShipment, input);
+    const n = parseInput(NewShipment, input);
     return this.#exclusive(villageId, async () => {
       const order = await this.#order(villageId, n.orderId);
       if (order.status === 'cancelled' || order.status === 'closed')
@@ -1194,11 +1194,11 @@ export class SupplyService {
       const order = await this.#order(villageId, s.orderId);
       const lot = await this.getLot(villageId, p.lotId);
       if (lot.productId !== order.productId)
-        throw validation(`lot ${lot.id} is ${lot.productId}; order ${order.id} is for ${order.productId}`);
+        throw invalidInput(`lot ${lot.id} is ${lot.productId}; order ${order.id} is for ${order.productId}`);
       await this.#requireInspected(villageId, lot);
       await this.#move(
         villageId,
-        parse(NewMovement, { lotId: p.lotId, kind: 'pick', quantity: p.quantity, fromRoomId: p.roomId }),
+        parseInput(NewMovement, { lotId: p.lotId, kind: 'pick', quantity: p.quantity, fromRoomId: p.roomId }),
         actor,
         s.id,
       );
@@ -1385,29 +1385,10 @@ function holdKind(reason: string | null): 'inspection' | 'recall' | 'excursion' 
   return 'manual';
 }
 
-function validation(detail: string): ApiFailure {
-  return new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail });
-}
-
-function parse<S extends z.ZodType>(schema: S, v: unknown): z.output<S> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw validation(r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return r.data;
-}
-
 function checkGtin(gtin: string): void {
   try {
     normalizeGtin(gtin);
   } catch (err) {
-    throw validation((err as Error).message);
+    throw invalidInput((err as Error).message);
   }
-}
-
-function registryFailure(err: unknown): never {
-  if (err instanceof RegistryError) {
-    if (err.kind === 'invalid') throw validation(err.message);
-    if (err.kind === 'conflict') throw new ApiFailure('LUMBUNG_ERR_CONFLICT', { detail: err.message });
-    if (err.kind === 'not_found') throw validation(err.message);
-  }
-  throw err;
 }

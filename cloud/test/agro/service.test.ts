@@ -1,11 +1,11 @@
 import { hashSecret } from '@lumbung/runtime';
 import { BLAST_LEVELS, type SiteRecord } from '@lumbung/schemas';
+import { localMidnight } from '@lumbung/schemas/time';
 import type { StoredReading } from '@lumbung/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CROPS, kcCurve } from '../../src/agro/crop.ts';
 import { dewPoint, heatIndex } from '../../src/agro/humidity.ts';
 import { AgroService } from '../../src/agro/service.ts';
-import { localMidnight } from '../../src/agro/station.ts';
 import { paddyBalance } from '../../src/agro/water-balance.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';

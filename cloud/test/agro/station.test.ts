@@ -1,15 +1,9 @@
 import { hashSecret } from '@lumbung/runtime';
+import { localDate, localMidnight } from '@lumbung/schemas/time';
 import type { StoredReading } from '@lumbung/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { et0Daily, et0Hourly } from '../../src/agro/et0.ts';
-import {
-  dailyWeather,
-  hourlyWeather,
-  localDateOf,
-  localMidnight,
-  STATION_KRS,
-  WM2_TO_MJ_DAY,
-} from '../../src/agro/station.ts';
+import { dailyWeather, hourlyWeather, STATION_KRS, WM2_TO_MJ_DAY } from '../../src/agro/station.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';
 
@@ -38,7 +32,7 @@ function synthetic(local: number) {
 function readings(from: number, to: number, metrics?: readonly string[], over?: (ts: number) => object) {
   const out: StoredReading[] = [];
   for (let ts = from; ts < to; ts += STEP) {
-    const local = (ts - localMidnight(localDateOf(ts, TZ), TZ)) % DAY;
+    const local = (ts - localMidnight(localDate(ts, TZ), TZ)) % DAY;
     const values: Record<string, number> = { ...synthetic(local), ...over?.(ts) };
     for (const [metric, value] of Object.entries(values))
       if (!metrics || metrics.includes(metric))
@@ -165,8 +159,8 @@ for (const db of testDatabases()) {
       expect(d10!.tmin).toBeGreaterThan(21);
       expect(d11!.tmax).toBeLessThan(33);
       // The same instants by UTC: 23:30 WIB is 16:30 UTC of the same date, 00:30 WIB 17:30 UTC the day before.
-      expect(localDateOf(Date.parse('2026-11-10T16:30:00Z'), TZ)).toBe('2026-11-10');
-      expect(localDateOf(Date.parse('2026-11-10T17:30:00Z'), TZ)).toBe('2026-11-11');
+      expect(localDate(Date.parse('2026-11-10T16:30:00Z'), TZ)).toBe('2026-11-10');
+      expect(localDate(Date.parse('2026-11-10T17:30:00Z'), TZ)).toBe('2026-11-11');
       expect(d10!.coverage).toBe(1);
       expect(d10!.rainfall).toBeCloseTo(12 * 0.5, 9);
     });

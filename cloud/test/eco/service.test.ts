@@ -1,8 +1,9 @@
 import { emittedReadings, iterateReadings } from '@lumbung/firmware-sim';
+import { previousPeriod } from '@lumbung/schemas/time';
 import type { StoredReading } from '@lumbung/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indicatorByKey } from '../../src/eco/indicators.ts';
-import { EcoService, monthsOf, previousMonth, previousPeriod } from '../../src/eco/service.ts';
+import { EcoService, monthsOf, previousMonth } from '../../src/eco/service.ts';
 import { SupplyService } from '../../src/supply/service.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';

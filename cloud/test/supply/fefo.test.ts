@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dateOfDay, dayNumber, daysBetween } from '../../src/supply/dates.ts';
 import { expiryWarnings, type StockLine, suggestPicks } from '../../src/supply/fefo.ts';
 
 const line = (lotId: string, expiresOn: string, quantity: number, extra: Partial<StockLine> = {}): StockLine => ({
@@ -139,20 +138,5 @@ describe('expiryWarnings', () => {
       ['L-held', 2, false, 'held'],
       ['L-soon', 7, false, 'available'],
     ]);
-  });
-});
-
-describe('dates', () => {
-  it('counts calendar days without time zones', () => {
-    expect(dayNumber('1970-01-01')).toBe(0);
-    expect(daysBetween('2026-12-31', '2027-01-01')).toBe(1);
-    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
-    expect(daysBetween('2026-05-11', '2026-05-01')).toBe(-10);
-    expect(dateOfDay(dayNumber('2026-05-11'))).toBe('2026-05-11');
-  });
-  it('rejects impossible dates', () => {
-    expect(() => dayNumber('2026-13-01')).toThrow(/calendar/);
-    expect(() => dayNumber('2025-02-29')).toThrow(/calendar/);
-    expect(() => dayNumber('2026-5-1')).toThrow(/YYYY-MM-DD/);
   });
 });
