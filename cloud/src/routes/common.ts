@@ -1,5 +1,5 @@
 import { ApiError, VillageId, type VillageRecord } from '@lumbung/schemas';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Permission } from '../auth/permissions.ts';
@@ -88,4 +88,15 @@ export function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): s
   } catch {
     throw new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: `Host ${JSON.stringify(req.host)}` });
   }
+}
+
+/**
+ * A file to download (PDF, CSV), as an attachment named `filename`. The Buffer is sent as it is (no
+ * serializer); the route schema's string only documents the body.
+ */
+export function sendFile(reply: FastifyReply, file: { contentType: string; filename: string; body: Buffer }) {
+  return reply
+    .type(file.contentType)
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .send(file.body as unknown as string);
 }

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import type { EcoService } from '../eco/service.ts';
 import { ApiFailure } from '../errors.ts';
-import { type Api, errors, VillageParams, villageAccess } from './common.ts';
+import { type Api, errors, sendFile, VillageParams, villageAccess } from './common.ts';
 
 const ReportParams = VillageParams.extend({ reportId: Id });
 
@@ -199,14 +199,7 @@ export async function ecoRoutes(api: Api, deps: AppDeps, eco: EcoService): Promi
       async (req, reply) => {
         const { villageId, reportId } = req.params;
         await villageAccess(req, registry, villageId, 'indicator.read');
-        const file = await eco.renderReport(villageId, reportId, format, req.lang);
-        return (
-          reply
-            .type(file.contentType)
-            .header('content-disposition', `attachment; filename="${file.filename}"`)
-            // A Buffer is sent as it is (no serializer); the schema's string only documents the body.
-            .send(file.body as unknown as string)
-        );
+        return sendFile(reply, await eco.renderReport(villageId, reportId, format, req.lang));
       },
     );
   }

@@ -5,7 +5,7 @@ import { type DispatchNoteInput, dispatchNotePdf } from '../documents/dispatch-n
 import { ApiFailure, negotiateLanguage } from '../errors.ts';
 import { digitalLink } from '../supply/digital-link.ts';
 import type { SupplyService } from '../supply/service.ts';
-import { type Api, baseUrlOf, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
+import { type Api, baseUrlOf, errors, sendFile, type VillageAccess, VillageParams, villageAccess } from './common.ts';
 import { actorOf, buyerOnly } from './supply.ts';
 
 const OrderParams = VillageParams.extend({ orderId: Id });
@@ -223,44 +223,38 @@ export async function orderRoutes(api: Api, deps: AppDeps, supply: SupplyService
     },
   );
 
-  api.post(
-    '/villages/:villageId/shipments/:shipmentId/dispatch',
+  for (const step of [
     {
-      schema: {
-        tags: ['orders'],
-        summary: 'Dispatch the shipment (preparing → dispatched)',
-        description:
-          'Needs `shipment.manage`. 409 if it is not preparing, is empty, or carries a lot put on hold or recalled since it was picked.',
-        params: ShipmentParams,
-        body: z.object({}).nullish(),
-        response: { 200: ShipmentRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
-      },
+      action: 'dispatch',
+      summary: 'Dispatch the shipment (preparing → dispatched)',
+      description:
+        'Needs `shipment.manage`. 409 if it is not preparing, is empty, or carries a lot put on hold or recalled since it was picked.',
     },
-    async (req) => {
-      const { villageId, shipmentId } = req.params;
-      const { principal } = await villageAccess(req, registry, villageId, 'shipment.manage');
-      return supply.dispatch(villageId, shipmentId, actorOf(principal));
-    },
-  );
-
-  api.post(
-    '/villages/:villageId/shipments/:shipmentId/deliver',
     {
-      schema: {
-        tags: ['orders'],
-        summary: 'Mark the shipment delivered (dispatched → delivered)',
-        description: 'Needs `shipment.manage`. 409 if it was not dispatched.',
-        params: ShipmentParams,
-        body: z.object({}).nullish(),
-        response: { 200: ShipmentRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
+      action: 'deliver',
+      summary: 'Mark the shipment delivered (dispatched → delivered)',
+      description: 'Needs `shipment.manage`. 409 if it was not dispatched.',
+    },
+  ] as const) {
+    api.post(
+      `/villages/:villageId/shipments/:shipmentId/${step.action}`,
+      {
+        schema: {
+          tags: ['orders'],
+          summary: step.summary,
+          description: step.description,
+          params: ShipmentParams,
+          body: z.object({}).nullish(),
+          response: { 200: ShipmentRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
+        },
       },
-    },
-    async (req) => {
-      const { villageId, shipmentId } = req.params;
-      const { principal } = await villageAccess(req, registry, villageId, 'shipment.manage');
-      return supply.deliver(villageId, shipmentId, actorOf(principal));
-    },
-  );
+      async (req) => {
+        const { villageId, shipmentId } = req.params;
+        const { principal } = await villageAccess(req, registry, villageId, 'shipment.manage');
+        return supply[step.action](villageId, shipmentId, actorOf(principal));
+      },
+    );
+  }
 
   api.get(
     '/villages/:villageId/shipments/:shipmentId/dispatch-note.pdf',
@@ -333,14 +327,11 @@ export async function orderRoutes(api: Api, deps: AppDeps, supply: SupplyService
           return digitalLink({ baseUrl: base, villageId, lotId, gtin });
         },
       };
-      const pdf = await dispatchNotePdf(input, negotiateLanguage(req.headers['accept-language']));
-      return (
-        reply
-          .type('application/pdf')
-          .header('content-disposition', `attachment; filename="surat-jalan-${shipment.id}.pdf"`)
-          // A Buffer is sent as it is (no serializer); the schema's string only documents the body.
-          .send(pdf as unknown as string)
-      );
+      return sendFile(reply, {
+        contentType: 'application/pdf',
+        filename: `surat-jalan-${shipment.id}.pdf`,
+        body: await dispatchNotePdf(input, negotiateLanguage(req.headers['accept-language'])),
+      });
     },
   );
 }

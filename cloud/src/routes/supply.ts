@@ -18,11 +18,12 @@ import {
   RecallResult,
   SUPPORTED_AQLS,
 } from '@lumbung/schemas';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { GRANTS } from '../auth/permissions.ts';
 import type { AuthenticatedPrincipal } from '../auth/service.ts';
-import { ApiFailure } from '../errors.ts';
+import { ApiFailure, invalidInput } from '../errors.ts';
 import { digitalLink, lotQrSvg } from '../supply/digital-link.ts';
 import type { Actor, SupplyService } from '../supply/service.ts';
 import { type Api, baseUrlOf, errors, type VillageAccess, VillageParams, villageAccess } from './common.ts';
@@ -44,24 +45,6 @@ export function buyerOnly(p: AuthenticatedPrincipal, villageId: string): boolean
   return roles.includes('buyer') && !roles.some((r) => r !== 'buyer' && GRANTS[r].permissions.includes('supply.read'));
 }
 
-/**
- * A buyer reaches only the lots of their own orders and what went into them; any other lot is "not found",
- * exactly like a lot that does not exist, so lot codes reveal nothing about other buyers' business.
- */
-export async function requireLotVisible(
-  supply: SupplyService,
-  access: VillageAccess,
-  villageId: string,
-  lotId: string,
-): Promise<void> {
-  if (!buyerOnly(access.principal, villageId)) return;
-  if (!(await supply.buyerMaySee(villageId, access.principal.userId, lotId)))
-    throw new ApiFailure('LUMBUNG_ERR_LOT_NOT_FOUND', { lotId });
-}
-
-const ProductParams = VillageParams.extend({ productId: Id });
-const CooperativeParams = VillageParams.extend({ cooperativeId: Id });
-const ProducerParams = VillageParams.extend({ producerId: Id });
 const Reason = z.object({ reason: z.string().trim().min(1).max(300) });
 
 const SamplingPlanView = z.object({
@@ -76,11 +59,6 @@ const SamplingPlanView = z.object({
   wholeLot: z.boolean().describe('The sample is the whole lot: inspect every unit'),
 });
 
-const sameId = (path: string, body: string, what: string) => {
-  if (path !== body)
-    throw new ApiFailure('LUMBUNG_ERR_VALIDATION', { detail: `${what} "${body}" in the body is not "${path}"` });
-};
-
 /**
  * The catalogue (products, cooperatives, producers), production lots with their storage exposure, trace,
  * EPCIS export and label QR, holds, recalls, inspections and the ISO 2859-1 sampling plan (issue 5).
@@ -89,120 +67,114 @@ const sameId = (path: string, body: string, what: string) => {
 export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyService): Promise<void> {
   const { registry } = deps;
 
+  /**
+   * Reads of one lot: `supply.read`, and a buyer reaches only the lots of their own orders and what went into
+   * them; any other lot is "not found", exactly like a lot that does not exist, so lot codes reveal nothing
+   * about other buyers' business.
+   */
+  const lotReader = async (req: FastifyRequest, villageId: string, lotId: string): Promise<VillageAccess> => {
+    const access = await villageAccess(req, registry, villageId, 'supply.read');
+    const { principal } = access;
+    if (buyerOnly(principal, villageId) && !(await supply.buyerMaySee(villageId, principal.userId, lotId)))
+      throw new ApiFailure('LUMBUNG_ERR_LOT_NOT_FOUND', { lotId });
+    return access;
+  };
+
   // ── catalogue ──
 
-  api.get(
-    '/villages/:villageId/products',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: "The village's products: unit, shelf life, storage conditions, AQL, GTIN",
-        description: 'Needs `supply.read`.',
-        params: VillageParams,
-        response: { 200: z.array(ProductRecord), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      await villageAccess(req, registry, req.params.villageId, 'supply.read');
-      return supply.listProducts(req.params.villageId);
-    },
-  );
+  /**
+   * One kind of the catalogue: GET the list (`supply.read`) and PUT one by id (`catalogue.manage`; the `id`
+   * in the body must be the one in the path, `rule` says what else the service checks). The routes see
+   * the schemas untyped; `list` and `upsert` are typed by them at each call.
+   */
+  const catalogue = <Input extends { id: string }, Output>(kind: {
+    path: string;
+    idParam: string;
+    input: z.ZodType<Input>;
+    record: z.ZodType<Output>;
+    listSummary: string;
+    upsertSummary: string;
+    rule?: string;
+    list(villageId: string): Promise<Output[]>;
+    upsert(villageId: string, input: Input): Promise<Output>;
+  }) => {
+    const record: z.ZodType = kind.record;
+    const body: z.ZodType<{ id: string }> = kind.input;
+    const params = z.object({ ...VillageParams.shape, [kind.idParam]: Id }) as z.ZodType<{
+      villageId: string;
+      [idParam: string]: string;
+    }>;
 
-  api.put(
-    '/villages/:villageId/products/:productId',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: 'Create or replace a product',
-        description:
-          'Needs `catalogue.manage`. The `id` in the body must be the one in the path; a GTIN must have a correct check digit.',
-        params: ProductParams,
-        body: ProductInput,
-        response: { 200: ProductRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
+    api.get(
+      `/villages/:villageId/${kind.path}`,
+      {
+        schema: {
+          tags: ['supply'],
+          summary: kind.listSummary,
+          description: 'Needs `supply.read`.',
+          params: VillageParams,
+          response: { 200: z.array(record), ...errors(400, 401, 403, 404) },
+        },
       },
-    },
-    async (req) => {
-      const { villageId, productId } = req.params;
-      await villageAccess(req, registry, villageId, 'catalogue.manage');
-      sameId(productId, req.body.id, 'id');
-      return supply.upsertProduct(villageId, req.body);
-    },
-  );
+      async (req) => {
+        await villageAccess(req, registry, req.params.villageId, 'supply.read');
+        return kind.list(req.params.villageId);
+      },
+    );
 
-  api.get(
-    '/villages/:villageId/cooperatives',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: "The village's cooperatives (KUB) and what each publishes on its lots' trace page",
-        description: 'Needs `supply.read`.',
-        params: VillageParams,
-        response: { 200: z.array(CooperativeRecord), ...errors(400, 401, 403, 404) },
+    api.put(
+      `/villages/:villageId/${kind.path}/:${kind.idParam}`,
+      {
+        schema: {
+          tags: ['supply'],
+          summary: kind.upsertSummary,
+          description: `Needs \`catalogue.manage\`. The \`id\` in the body must be the one in the path${kind.rule ? `; ${kind.rule}` : ''}.`,
+          params,
+          body,
+          response: { 200: record, ...errors(400, 401, 403, 404, 409, 413, 415) },
+        },
       },
-    },
-    async (req) => {
-      await villageAccess(req, registry, req.params.villageId, 'supply.read');
-      return supply.listCooperatives(req.params.villageId);
-    },
-  );
+      async (req) => {
+        const { villageId, [kind.idParam]: id } = req.params;
+        await villageAccess(req, registry, villageId, 'catalogue.manage');
+        if (id !== req.body.id) throw invalidInput(`id "${req.body.id}" in the body is not "${id}"`);
+        return kind.upsert(villageId, req.body as Input);
+      },
+    );
+  };
 
-  api.put(
-    '/villages/:villageId/cooperatives/:cooperativeId',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: 'Create or replace a cooperative (KUB)',
-        description: 'Needs `catalogue.manage`. The `id` in the body must be the one in the path.',
-        params: CooperativeParams,
-        body: CooperativeInput,
-        response: { 200: CooperativeRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
-      },
-    },
-    async (req) => {
-      const { villageId, cooperativeId } = req.params;
-      await villageAccess(req, registry, villageId, 'catalogue.manage');
-      sameId(cooperativeId, req.body.id, 'id');
-      return supply.upsertCooperative(villageId, req.body);
-    },
-  );
-
-  api.get(
-    '/villages/:villageId/producers',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: "The village's producers (UMKM, farmers): cooperative, home village, story, weekly capacities",
-        description: 'Needs `supply.read`.',
-        params: VillageParams,
-        response: { 200: z.array(ProducerRecord), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      await villageAccess(req, registry, req.params.villageId, 'supply.read');
-      return supply.listProducers(req.params.villageId);
-    },
-  );
-
-  api.put(
-    '/villages/:villageId/producers/:producerId',
-    {
-      schema: {
-        tags: ['supply'],
-        summary: 'Create or replace a producer',
-        description:
-          'Needs `catalogue.manage`. The `id` in the body must be the one in the path; its cooperative and the products of its capacities must exist.',
-        params: ProducerParams,
-        body: ProducerInput,
-        response: { 200: ProducerRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
-      },
-    },
-    async (req) => {
-      const { villageId, producerId } = req.params;
-      await villageAccess(req, registry, villageId, 'catalogue.manage');
-      sameId(producerId, req.body.id, 'id');
-      return supply.upsertProducer(villageId, req.body);
-    },
-  );
+  catalogue({
+    path: 'products',
+    idParam: 'productId',
+    input: ProductInput,
+    record: ProductRecord,
+    listSummary: "The village's products: unit, shelf life, storage conditions, AQL, GTIN",
+    upsertSummary: 'Create or replace a product',
+    rule: 'a GTIN must have a correct check digit',
+    list: (villageId) => supply.listProducts(villageId),
+    upsert: (villageId, input) => supply.upsertProduct(villageId, input),
+  });
+  catalogue({
+    path: 'cooperatives',
+    idParam: 'cooperativeId',
+    input: CooperativeInput,
+    record: CooperativeRecord,
+    listSummary: "The village's cooperatives (KUB) and what each publishes on its lots' trace page",
+    upsertSummary: 'Create or replace a cooperative (KUB)',
+    list: (villageId) => supply.listCooperatives(villageId),
+    upsert: (villageId, input) => supply.upsertCooperative(villageId, input),
+  });
+  catalogue({
+    path: 'producers',
+    idParam: 'producerId',
+    input: ProducerInput,
+    record: ProducerRecord,
+    listSummary: "The village's producers (UMKM, farmers): cooperative, home village, story, weekly capacities",
+    upsertSummary: 'Create or replace a producer',
+    rule: 'its cooperative and the products of its capacities must exist',
+    list: (villageId) => supply.listProducers(villageId),
+    upsert: (villageId, input) => supply.upsertProducer(villageId, input),
+  });
 
   // ── lots ──
 
@@ -274,8 +246,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
     },
     async (req) => {
       const { villageId, lotId } = req.params;
-      const access = await villageAccess(req, registry, villageId, 'supply.read');
-      await requireLotVisible(supply, access, villageId, lotId);
+      await lotReader(req, villageId, lotId);
       return supply.lotDetail(villageId, lotId, baseUrlOf(req, deps.publicUrl));
     },
   );
@@ -294,8 +265,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
     },
     async (req) => {
       const { villageId, lotId } = req.params;
-      const access = await villageAccess(req, registry, villageId, 'supply.read');
-      await requireLotVisible(supply, access, villageId, lotId);
+      await lotReader(req, villageId, lotId);
       return supply.exposure(villageId, lotId);
     },
   );
@@ -315,8 +285,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
     },
     async (req) => {
       const { villageId, lotId } = req.params;
-      const access = await villageAccess(req, registry, villageId, 'supply.read');
-      await requireLotVisible(supply, access, villageId, lotId);
+      const access = await lotReader(req, villageId, lotId);
       const trace = await supply.trace(villageId, lotId, req.query.direction);
       if (!buyerOnly(access.principal, villageId)) return trace;
       // Other lots made from the same inputs, and where they went, are other buyers' business.
@@ -352,8 +321,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
     },
     async (req, reply) => {
       const { villageId, lotId } = req.params;
-      const access = await villageAccess(req, registry, villageId, 'supply.read');
-      await requireLotVisible(supply, access, villageId, lotId);
+      await lotReader(req, villageId, lotId);
       const doc = await supply.epcis(villageId, lotId, baseUrlOf(req, deps.publicUrl));
       return reply.type('application/ld+json; charset=utf-8').send(doc as unknown as Record<string, unknown>);
     },
@@ -373,8 +341,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
     },
     async (req, reply) => {
       const { villageId, lotId } = req.params;
-      const access = await villageAccess(req, registry, villageId, 'supply.read');
-      await requireLotVisible(supply, access, villageId, lotId);
+      await lotReader(req, villageId, lotId);
       const lot = await supply.getLot(villageId, lotId);
       const product = await registry.supply.getProduct(villageId, lot.productId);
       const url = digitalLink({ baseUrl: baseUrlOf(req, deps.publicUrl), villageId, lotId, gtin: product?.gtin });

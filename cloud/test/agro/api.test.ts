@@ -5,19 +5,13 @@ import { z } from 'zod';
 import type { MembershipInput } from '../../src/registry/accounts.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';
+import { addUser } from './fixture.ts';
 
 const V = '/api/v1/villages/kel-taman';
 
 /** A user with these memberships, signed in: their access token. */
 async function signIn(f: Fixture, username: string, memberships: MembershipInput[]): Promise<string> {
-  const a = f.registry.accounts;
-  const user = await a.createUser({
-    username,
-    displayName: username,
-    passwordHash: await f.auth.hashPassword(`${username}-password`),
-    createdAt: NOW,
-  });
-  await a.setMemberships(user.id, memberships, NOW);
+  await addUser(f, username, memberships, { passwordHash: await f.auth.hashPassword(`${username}-password`) });
   return (await f.auth.login(username, `${username}-password`, { ip: '10.6.6.6' })).accessToken;
 }
 

@@ -1,13 +1,12 @@
-import { createLogger, hashSecret } from '@lumbung/runtime';
-import type { SiteRecord } from '@lumbung/schemas';
-import type { StoredReading } from '@lumbung/store';
+import { createLogger } from '@lumbung/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgroAlertJob, alertSubject, type JobClock } from '../../src/agro/notify.ts';
 import { AgroService } from '../../src/agro/service.ts';
 import { OutboxNotifier } from '../../src/auth/service.ts';
-import type { MembershipInput, NotificationRecord } from '../../src/registry/accounts.ts';
+import type { NotificationRecord } from '../../src/registry/accounts.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';
+import { addHighlandVillage, addUser, HIGH } from './fixture.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -43,26 +42,6 @@ class FakeClock implements JobClock {
   }
 }
 
-/** A highland village whose nights favour blast (see service.test.ts), and a well-watered rice plot there. */
-const HIGH = 'desa-dataran-tinggi';
-function blastWeek(): StoredReading[] {
-  const out: StoredReading[] = [];
-  for (let ts = NOW - 6 * DAY; ts < NOW; ts += 300_000) {
-    const h = new Date(ts + 7 * HOUR).getUTCHours();
-    const night = h >= 18 || h < 7;
-    const values = {
-      air_temperature: night ? 19 : 26,
-      relative_humidity: night ? 96 : 70,
-      wind_speed: 1,
-      solar_radiation: night ? 0 : 500,
-      rainfall: 0,
-    };
-    for (const [metric, value] of Object.entries(values))
-      out.push({ villageId: HIGH, deviceId: 'tinggi-ws-01', metric, ts, value, tsSource: 'device' });
-  }
-  return out;
-}
-
 for (const db of testDatabases()) {
   describe.skipIf(!db.available)(`daily agro alerts on ${db.name}`, () => {
     let f: Fixture;
@@ -72,62 +51,17 @@ for (const db of testDatabases()) {
       const d = await db.create();
       cleanup = d.cleanup;
       f = await createFixture(d);
-      const a = f.registry.accounts;
-      const user = async (username: string, phone: string | null, memberships: MembershipInput[]) => {
-        const u = await a.createUser({ username, displayName: username, phone, createdAt: NOW });
-        await a.setMemberships(u.id, memberships, NOW);
-      };
       const taman = (siteIds: string[]) => [{ role: 'farmer' as const, villageId: 'kel-taman', siteIds }];
-      await user('pak-budi', '+6281100000002', taman(['sawah-a', 'kebun-cabai']));
-      await user('bu-ani', null, taman(['sawah-a']));
-      await user('pak-eko', '+6281100000009', taman(['kebun-cabai']));
-      await user('operator', '+6281100000001', [{ role: 'village_admin', villageId: 'kel-taman' }]);
+      await addUser(f, 'pak-budi', taman(['sawah-a', 'kebun-cabai']), { phone: '+6281100000002' });
+      await addUser(f, 'bu-ani', taman(['sawah-a']), { phone: null });
+      await addUser(f, 'pak-eko', taman(['kebun-cabai']), { phone: '+6281100000009' });
+      await addUser(f, 'operator', [{ role: 'village_admin', villageId: 'kel-taman' }], { phone: '+6281100000001' });
       // Chilli in its development stage, soil at field capacity two days ago: no irrigation due (action none).
       const cabai = (await f.registry.getSite('kel-taman', 'kebun-cabai'))!;
       await f.registry.upsertSite({ ...cabai, plot: { ...cabai.plot!, plantingDate: '2026-10-01' } });
 
-      await f.registry.upsertVillage({
-        id: HIGH,
-        name: 'Desa Dataran Tinggi',
-        kodeWilayah: null,
-        district: null,
-        regency: null,
-        province: null,
-        timeZone: 'Asia/Jakarta',
-        latitude: -7.2,
-        longitude: 110.1,
-        elevation: 1200,
-      });
-      const none = { parentId: null, plot: null, storageRoom: null, meterPoint: null };
-      await f.registry.upsertSite({ ...none, id: 'stasiun', villageId: HIGH, kind: 'weather', name: 'Stasiun' });
-      const sawah: SiteRecord = {
-        ...none,
-        id: 'sawah-atas',
-        villageId: HIGH,
-        kind: 'plot',
-        name: 'Sawah atas',
-        plot: {
-          crop: 'rice',
-          plantingDate: '2026-10-01',
-          areaM2: 1000,
-          fieldCapacity: 0.36,
-          wiltingPoint: 0.2,
-          rootDepth: 0.3,
-          water: 'flooded',
-        },
-      };
-      await f.registry.upsertSite(sawah);
-      await f.registry.upsertDevice({
-        id: 'tinggi-ws-01',
-        villageId: HIGH,
-        siteId: 'stasiun',
-        family: 'weather_station',
-        intervalSeconds: 300,
-        sensorHeight: 2,
-        revoked: false,
-        secretHash: hashSecret('x'),
-      });
-      await f.store.write(blastWeek());
+      // A highland village whose nights favour blast, and a rice paddy there (fixture.ts).
+      await addHighlandVillage(f);
       // The paddy was filled to the bund: its water needs nothing, so only blast can raise an alert there.
       await f.registry.eco.addIrrigation({
         id: 'isi-sawah-atas',
@@ -139,7 +73,9 @@ for (const db of testDatabases()) {
         createdAt: NOW,
         createdBy: 'petani-atas',
       });
-      await user('petani-atas', '+6281100000077', [{ role: 'farmer', villageId: HIGH, siteIds: ['sawah-atas'] }]);
+      await addUser(f, 'petani-atas', [{ role: 'farmer', villageId: HIGH, siteIds: ['sawah-atas'] }], {
+        phone: '+6281100000077',
+      });
     });
     afterAll(async () => {
       await f?.close();

@@ -1,7 +1,5 @@
-import { hashSecret } from '@lumbung/runtime';
 import { BLAST_LEVELS, type SiteRecord } from '@lumbung/schemas';
 import { localMidnight } from '@lumbung/schemas/time';
-import type { StoredReading } from '@lumbung/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CROPS, kcCurve } from '../../src/agro/crop.ts';
 import { dewPoint, heatIndex } from '../../src/agro/humidity.ts';
@@ -9,33 +7,13 @@ import { AgroService } from '../../src/agro/service.ts';
 import { paddyBalance } from '../../src/agro/water-balance.ts';
 import { testDatabases } from '../databases.ts';
 import { createFixture, type Fixture, NOW } from '../fixture.ts';
+import { addHighlandVillage, HIGH } from './fixture.ts';
 
 const V = 'kel-taman';
 const TZ = 'Asia/Jakarta';
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 /** Local midnight starting 20 November 2026, the fixture's "today" (NOW is 19:00 WIB). */
 const MIDNIGHT = localMidnight('2026-11-20', TZ);
-
-/** A highland village whose last six nights favour blast: 13 wet hours at 19 °C, days at 26 °C (5-day mean ≈ 22 °C). */
-const HIGH = 'desa-dataran-tinggi';
-function blastWeek(): StoredReading[] {
-  const out: StoredReading[] = [];
-  for (let ts = NOW - 6 * DAY; ts < NOW; ts += 300_000) {
-    const h = new Date(ts + 7 * HOUR).getUTCHours();
-    const night = h >= 18 || h < 7;
-    const values = {
-      air_temperature: night ? 19 : 26,
-      relative_humidity: night ? 96 : 70,
-      wind_speed: 1,
-      solar_radiation: night ? 0 : 500,
-      rainfall: 0,
-    };
-    for (const [metric, value] of Object.entries(values))
-      out.push({ villageId: HIGH, deviceId: 'tinggi-ws-01', metric, ts, value, tsSource: 'device' });
-  }
-  return out;
-}
 
 const sentences = (s: string) => s.split(/(?<=\.) /).length;
 
@@ -219,47 +197,8 @@ for (const db of testDatabases()) {
       // The fixture's lowland nights: no wet period of 10 hours.
       expect(all.find((a) => a.siteId === 'sawah-a')!.blast!.level).toBe('low');
 
-      await f.registry.upsertVillage({
-        id: HIGH,
-        name: 'Desa Dataran Tinggi',
-        kodeWilayah: null,
-        district: null,
-        regency: null,
-        province: null,
-        timeZone: TZ,
-        latitude: -7.2,
-        longitude: 110.1,
-        elevation: 1200,
-      });
-      const none = { parentId: null, plot: null, storageRoom: null, meterPoint: null };
-      await f.registry.upsertSite({ ...none, id: 'stasiun', villageId: HIGH, kind: 'weather', name: 'Stasiun' });
-      await f.registry.upsertSite({
-        ...none,
-        id: 'sawah-atas',
-        villageId: HIGH,
-        kind: 'plot',
-        name: 'Sawah atas',
-        plot: {
-          crop: 'rice',
-          plantingDate: '2026-10-01',
-          areaM2: 1000,
-          fieldCapacity: 0.36,
-          wiltingPoint: 0.2,
-          rootDepth: 0.3,
-          water: 'flooded',
-        },
-      });
-      await f.registry.upsertDevice({
-        id: 'tinggi-ws-01',
-        villageId: HIGH,
-        siteId: 'stasiun',
-        family: 'weather_station',
-        intervalSeconds: 300,
-        sensorHeight: 2,
-        revoked: false,
-        secretHash: hashSecret('x'),
-      });
-      await f.store.write(blastWeek());
+      // The highland village (fixture.ts): its last six nights had 13 wet hours at 19 °C.
+      await addHighlandVillage(f);
       const [high] = await agro.adviceFor(await village(HIGH));
       expect(high!.blast!.level).toBe('high');
       expect(high!.blast!.label).toEqual({ id: 'tinggi', en: 'high' });
