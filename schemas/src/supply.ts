@@ -298,6 +298,38 @@ export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
 
 export type HoldReason = 'inspection' | 'recall' | 'excursion' | 'manual';
 
+/** Why a lot is put on hold or recalled (by a person). */
+export const ReasonInput = z.object({ reason: z.string().trim().min(1).max(300) });
+
+/** An ISO 2859-1 single sampling plan, normal inspection (GET …/sampling-plan). */
+export const SamplingPlanView = z.object({
+  codeLetter: z.string().describe('Sample size code letter of ISO 2859-1 Table 1 for the lot size and level'),
+  planCodeLetter: z.string().describe('The letter whose plan applies (differs where Table 2-A has an arrow)'),
+  sampleSize: z.number().int(),
+  acceptNumber: z.number().int(),
+  rejectNumber: z.number().int(),
+  aql: z.number(),
+  level: z.string(),
+  lotSize: z.number().int(),
+  wholeLot: z.boolean().describe('The sample is the whole lot: inspect every unit'),
+});
+export type SamplingPlanView = z.infer<typeof SamplingPlanView>;
+
+/** A FEFO pick list (GET …/stock/pick-suggestions). */
+export const PickSuggestion = z.object({
+  picks: z.array(z.object({ lotId: LotCode, roomId: z.string(), quantity: z.number() })).describe('FEFO order'),
+  short: z.number().describe('Units the eligible stock cannot cover'),
+  skipped: z.array(
+    z.object({
+      lotId: LotCode,
+      roomId: z.string(),
+      reason: z.enum(['status', 'expired', 'shelf_life']).describe('The first reason the stock was not eligible'),
+    }),
+  ),
+});
+export type PickSuggestion = z.infer<typeof PickSuggestion>;
+
+
 // ---- Views the API returns (computed, not stored) ----
 
 const Stat = z.object({ min: z.number(), max: z.number(), mean: z.number() });
@@ -451,3 +483,10 @@ export const PublicLotView = z.object({
   digitalLink: z.string(),
 });
 export type PublicLotView = z.infer<typeof PublicLotView>;
+
+/** Stock expiring soon and lots whose storage exposure asks for an inspection (GET …/stock/warnings). */
+export const StockWarnings = z.object({
+  expiring: z.array(StockLine),
+  exposure: z.array(z.object({ lotId: LotCode, reasons: LotExposure.shape.reasons })),
+});
+export type StockWarnings = z.infer<typeof StockWarnings>;

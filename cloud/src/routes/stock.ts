@@ -1,22 +1,19 @@
-import { Id, LotCode, MovementRecord, NewMovement, ScenarioSiteId, StockLine } from '@lumbung/schemas';
+import {
+  Id,
+  LotCode,
+  MovementRecord,
+  NewMovement,
+  PickSuggestion,
+  ScenarioSiteId,
+  StockLine,
+  StockWarnings,
+} from '@lumbung/schemas';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { ApiFailure } from '../errors.ts';
 import type { SupplyService } from '../supply/service.ts';
 import { type Api, errors, VillageParams, villageAccess } from './common.ts';
 import { actorOf, buyerOnly } from './supply.ts';
-
-const PickSuggestion = z.object({
-  picks: z.array(z.object({ lotId: LotCode, roomId: z.string(), quantity: z.number() })).describe('FEFO order'),
-  short: z.number().describe('Units the eligible stock cannot cover'),
-  skipped: z.array(
-    z.object({
-      lotId: LotCode,
-      roomId: z.string(),
-      reason: z.enum(['status', 'expired', 'shelf_life']).describe('The first reason the stock was not eligible'),
-    }),
-  ),
-});
 
 /**
  * The packing house's stock (issue 5): what is in which storage room (the village's `storage_room` sites),
@@ -66,10 +63,7 @@ export async function stockRoutes(api: Api, deps: AppDeps, supply: SupplyService
         params: VillageParams,
         querystring: z.object({ days: z.coerce.number().int().min(0).max(3650).default(7) }),
         response: {
-          200: z.object({
-            expiring: z.array(StockLine),
-            exposure: z.array(z.object({ lotId: LotCode, reasons: z.array(z.string()) })),
-          }),
+          200: StockWarnings,
           ...errors(400, 401, 403, 404),
         },
       },

@@ -15,7 +15,9 @@ import {
   ProducerRecord,
   ProductInput,
   ProductRecord,
+  ReasonInput,
   RecallResult,
+  SamplingPlanView,
   SUPPORTED_AQLS,
 } from '@lumbung/schemas';
 import type { FastifyRequest } from 'fastify';
@@ -44,20 +46,6 @@ export function buyerOnly(p: AuthenticatedPrincipal, villageId: string): boolean
   const roles = p.memberships.filter((m) => m.villageId === villageId).map((m) => m.role);
   return roles.includes('buyer') && !roles.some((r) => r !== 'buyer' && GRANTS[r].permissions.includes('supply.read'));
 }
-
-const Reason = z.object({ reason: z.string().trim().min(1).max(300) });
-
-const SamplingPlanView = z.object({
-  codeLetter: z.string().describe('Sample size code letter of ISO 2859-1 Table 1 for the lot size and level'),
-  planCodeLetter: z.string().describe('The letter whose plan applies (differs where Table 2-A has an arrow)'),
-  sampleSize: z.number().int(),
-  acceptNumber: z.number().int(),
-  rejectNumber: z.number().int(),
-  aql: z.number(),
-  level: z.string(),
-  lotSize: z.number().int(),
-  wholeLot: z.boolean().describe('The sample is the whole lot: inspect every unit'),
-});
 
 /**
  * The catalogue (products, cooperatives, producers), production lots with their storage exposure, trace,
@@ -357,7 +345,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
         summary: 'Put a lot on hold: it may not be picked or shipped until released',
         description: 'Needs `quality.inspect`. A recalled lot cannot be put on hold (409).',
         params: LotParams,
-        body: Reason,
+        body: ReasonInput,
         response: { 200: LotRecord, ...errors(400, 401, 403, 404, 409, 413, 415) },
       },
     },
@@ -395,7 +383,7 @@ export async function supplyRoutes(api: Api, deps: AppDeps, supply: SupplyServic
         summary: 'Recall a lot: it is recalled, everything made from it goes on hold; lists the buyers to notify',
         description: 'Needs `lot.recall`. Recorded in the audit log (`lot.recalled`).',
         params: LotParams,
-        body: Reason,
+        body: ReasonInput,
         response: { 200: RecallResult, ...errors(400, 401, 403, 404, 409, 413, 415) },
       },
     },
