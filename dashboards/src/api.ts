@@ -49,9 +49,10 @@ async function settle(res: Promise<Response>): Promise<Response> {
 }
 
 /**
- * The cloud's HTTP API. Every request says which language error messages should come in and carries the
- * signed-in user's access token; a 401 gets one refresh (shared with every other request refused meanwhile)
- * and one retry, and when the refresh is refused too the session ends (the app shows the sign-in page).
+ * The cloud's HTTP API: JSON by GET, POST and PUT, and files by GET. Every request says which language error
+ * messages should come in and carries the signed-in user's access token; a 401 gets one refresh (shared with every
+ * other request refused meanwhile) and one retry, and when the refresh is refused too the session ends (the app
+ * shows the sign-in page).
  * A GET of a path the page's inline script already requested takes that response (once), so the first paint
  * waits one round trip less (two with a stored access token, which needs no refresh first).
  */
@@ -63,14 +64,21 @@ export class Api {
     private readonly fetchFn: typeof fetch = (...a) => fetch(...a),
   ) {}
 
-  #headers(token: string | undefined, json = false): Record<string, string> {
-    const h: Record<string, string> = { Accept: 'application/json', 'Accept-Language': this.lang() };
-    if (json) h['Content-Type'] = 'application/json';
-    if (token) h.Authorization = `Bearer ${token}`;
-    return h;
-  }
-
-  async #send<T>(make: (token: string | undefined) => Promise<Response>, early?: Promise<Response>): Promise<T> {
+  /**
+   * The one way every request goes: with the session's token, and after a 401 one refresh and one retry. A POST or
+   * PUT sends JSON; the answer is JSON, or with `accept` (a file's type) a Blob. An error answer becomes an ApiError.
+   */
+  async #send<T>(path: string, init: RequestInit, early?: Promise<Response>, accept?: string): Promise<T> {
+    const make = (token: string | undefined) =>
+      this.fetchFn(this.base + path, {
+        ...init,
+        headers: {
+          Accept: accept ?? 'application/json',
+          'Accept-Language': this.lang(),
+          ...(init.method && { 'Content-Type': 'application/json' }),
+          ...(token && { Authorization: `Bearer ${token}` }),
+        },
+      });
     // The inline script's request went out with the session's token (the stored one, or its refresh's): that
     // session is ours now. A 401 for it (signed out elsewhere, revoked) gets the one refresh below.
     const used = early ? this.auth?.session?.accessToken : await this.auth?.token();
@@ -79,24 +87,30 @@ export class Api {
       const s = await this.auth.renew(used);
       if (s) r = await settle(make(s.accessToken));
     }
-    return readResponse<T>(r);
+    return accept && r.ok ? (r.blob() as Promise<T>) : readResponse<T>(r);
   }
 
   get<T>(path: string, signal?: AbortSignal): Promise<T> {
     const pre = typeof window === 'undefined' ? undefined : window.__lumbungPrefetch;
     const early = pre?.[path];
     if (early && pre) delete pre[path];
-    return this.#send<T>((token) => this.fetchFn(this.base + path, { headers: this.#headers(token), signal }), early);
+    return this.#send<T>(path, { signal }, early);
   }
 
   post<T>(path: string, body: unknown): Promise<T> {
-    return this.#send<T>((token) =>
-      this.fetchFn(this.base + path, {
-        method: 'POST',
-        headers: this.#headers(token, true),
-        body: JSON.stringify(body),
-      }),
-    );
+    return this.#send<T>(path, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.#send<T>(path, { method: 'PUT', body: JSON.stringify(body) });
+  }
+
+  /**
+   * A file the API serves (the QR code's SVG, the EPCIS document, a PDF or CSV), asked for by its type: pages fetch
+   * files with this and save them, since a link could not send the token.
+   */
+  file(path: string, accept: string): Promise<Blob> {
+    return this.#send<Blob>(path, {}, undefined, accept);
   }
 
   /**

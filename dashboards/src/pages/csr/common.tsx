@@ -1,8 +1,8 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import { lastDay, type Period } from '../../csr.ts';
 import { csrEn } from '../../i18n/csr-en.ts';
 import { type CsrKey, csrId } from '../../i18n/csr-id.ts';
-import { type OwnT, useDate, useOwnT } from '../farm/load.tsx';
+import { type OwnT, useDate, useOwnT } from '../supply/kit.tsx';
 
 export type CsrT = OwnT<CsrKey>;
 const CSR = { id: csrId, en: csrEn } as const;

@@ -1,4 +1,4 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { VillageSummary } from '@lumbung/schemas';
 import {
   customPeriod,
@@ -12,8 +12,7 @@ import {
   quickPeriod,
 } from '../../csr.ts';
 import type { EcoAccess } from '../../roles.ts';
-import { useLoad } from '../farm/load.tsx';
-import { entry, useMemo, useState } from '../supply/kit.tsx';
+import { entry, Field, useLoad, useMemo, useState } from '../supply/kit.tsx';
 import { usePeriodText, useT } from './common.tsx';
 import { Indicators } from './indicators.tsx';
 import { RecordSection } from './record.tsx';
@@ -120,24 +119,8 @@ function PeriodPicker({ today, period, onChange }: { today: string; period: Peri
         ))}
       </fieldset>
       <form class="period-form" onSubmit={submit}>
-        <div class="field">
-          <label for="period-first">{t('periodFirst')}</label>
-          <input
-            id="period-first"
-            type="date"
-            value={first}
-            onInput={(e) => setFirst((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <div class="field">
-          <label for="period-last">{t('periodLast')}</label>
-          <input
-            id="period-last"
-            type="date"
-            value={last}
-            onInput={(e) => setLast((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
+        <Field id="period-first" label={t('periodFirst')} type="date" value={first} onValue={setFirst} />
+        <Field id="period-last" label={t('periodLast')} type="date" value={last} onValue={setLast} />
         <button type="submit" class="secondary">
           {t('periodShow')}
         </button>

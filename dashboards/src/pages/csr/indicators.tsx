@@ -1,8 +1,7 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import { groupIndicators, type IndicatorItem, type IndicatorRow, type IndicatorSet, type Period } from '../../csr.ts';
 import { type CsrKey, csrId } from '../../i18n/csr-id.ts';
-import { type Load, Pending } from '../farm/load.tsx';
-import { entry } from '../supply/kit.tsx';
+import { entry, type Load, Pending } from '../supply/kit.tsx';
 import { type CsrT, usePeriodText, useT } from './common.tsx';
 
 /** Units the API writes as words (counts) or as a currency; the rest are symbols, the same in both languages. */

@@ -1,4 +1,4 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { EcoRecord } from '@lumbung/schemas';
 import {
   addDays,
@@ -10,8 +10,7 @@ import {
   recordUnit,
 } from '../../csr.ts';
 import type { CsrKey } from '../../i18n/csr-id.ts';
-import { failure, Pending, useDate, useLoad } from '../farm/load.tsx';
-import { entry, useState } from '../supply/kit.tsx';
+import { entry, Field, FormEnd, newestFirst, Pending, useDate, useForm, useLoad } from '../supply/kit.tsx';
 import { useT } from './common.tsx';
 
 /** How far back the list of recent records reaches. */
@@ -36,10 +35,9 @@ export function RecordSection({ villageId, today, canList }: { villageId: string
     quantity: '',
     note: '',
   });
-  const [form, setForm] = useState<RecordForm>(empty('fuel'));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [done, setDone] = useState<string | undefined>(undefined);
+  const { form, setForm, set, done, setDone, busy, problem, setProblem, run } = useForm<RecordForm, string>(
+    empty('fuel'),
+  );
   const recent = useLoad(
     (signal) =>
       canList
@@ -50,23 +48,16 @@ export function RecordSection({ villageId, today, canList }: { villageId: string
         : undefined,
     [api, base, today, canList],
   );
-  const set = (patch: Partial<RecordForm>) => {
-    setForm({ ...form, ...patch });
-    setDone(undefined);
-  };
   const what = (kind: string, source: string) =>
     `${t(`kind_${kind}` as CsrKey)}: ${t(`source_${source}` as CsrKey) || source}`;
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (busy) return;
     const req = recordRequest(form, today);
     if (!req.ok) {
       setProblem(t(`record_${req.problem}`));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    void run(async () => {
       const r = await api.post<EcoRecord>(base, req.body);
       setDone(
         t('recordSaved', {
@@ -77,14 +68,10 @@ export function RecordSection({ villageId, today, canList }: { villageId: string
       );
       setForm(empty(form.kind));
       recent.reload();
-    } catch (err) {
-      setProblem(failure(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const unit = unitText(recordUnit(form.kind, form.source));
-  const newest = [...(recent.value ?? [])].sort((a, b) => b.date.localeCompare(a.date) || b.createdAt - a.createdAt);
+  const newest = newestFirst(recent.value ?? []);
   return (
     <section class="section" aria-labelledby="h-record">
       <h2 id="h-record">{t('recordTitle')}</h2>
@@ -118,46 +105,32 @@ export function RecordSection({ villageId, today, canList }: { villageId: string
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="record-quantity">{t('recordQuantity', { unit })}</label>
-          <input
-            id="record-quantity"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={form.quantity}
-            onInput={(e) => set({ quantity: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <div class="field">
-          <label for="record-date">{t('recordDate')}</label>
-          <input
-            id="record-date"
-            type="date"
-            max={today}
-            value={form.date}
-            onInput={(e) => set({ date: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <div class="field">
-          <label for="record-note">{t('recordNote')}</label>
-          <input
-            id="record-note"
-            type="text"
-            maxLength={300}
-            value={form.note}
-            onInput={(e) => set({ note: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <entry.Problem text={problem} />
-        {done && (
-          <p class="okbox small" role="status">
-            {done}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('recordButton')}
-        </button>
+        <Field
+          id="record-quantity"
+          label={t('recordQuantity', { unit })}
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          value={form.quantity}
+          onValue={(quantity) => set({ quantity })}
+        />
+        <Field
+          id="record-date"
+          label={t('recordDate')}
+          type="date"
+          max={today}
+          value={form.date}
+          onValue={(date) => set({ date })}
+        />
+        <Field
+          id="record-note"
+          label={t('recordNote')}
+          type="text"
+          maxLength={300}
+          value={form.note}
+          onValue={(note) => set({ note })}
+        />
+        <FormEnd problem={problem} done={done} disabled={busy} label={t('recordButton')} />
       </form>
       {canList && <h3 class="section">{t('recentRecords')}</h3>}
       {canList && <Pending load={recent} />}

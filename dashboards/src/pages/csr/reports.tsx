@@ -1,8 +1,7 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { CsrReportSummary } from '@lumbung/schemas';
 import { type IndicatorItem, type Period, reportFileName, sortReports } from '../../csr.ts';
-import { Download, failure, Pending, useLoad } from '../farm/load.tsx';
-import { entry, useState } from '../supply/kit.tsx';
+import { entry, FileLink, FormEnd, Pending, useAction, useLoad, useState } from '../supply/kit.tsx';
 import { usePeriodText, useT } from './common.tsx';
 import { useValue } from './indicators.tsx';
 
@@ -26,39 +25,28 @@ export function Reports({
   const value = useValue();
   const base = `/villages/${villageId}/csr/reports`;
   const load = useLoad((signal) => api.get<CsrReportSummary[]>(base, signal), [api, base]);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const { busy, problem, run } = useAction();
   const [made, setMade] = useState<string | undefined>(undefined);
-  const generate = async (e: Event) => {
+  const generate = (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setProblem(undefined);
-    setMade(undefined);
-    try {
+    void run(async () => {
+      setMade(undefined);
       const r = await api.post<CsrReportSummary>(base, { from: period.from, to: period.to });
       setMade(periodText(r));
       load.reload();
-    } catch (err) {
-      setProblem(failure(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="section" aria-labelledby="h-reports">
       <h2 id="h-reports">{t('reportsTitle')}</h2>
       <form class="card form" onSubmit={generate} data-form="report">
         <p class="small muted">{t('generateIntro')}</p>
-        <entry.Problem text={problem} />
-        {made && (
-          <p class="okbox small" role="status">
-            {t('generated', { period: made })}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('generate', { period: periodText(period) })}
-        </button>
+        <FormEnd
+          problem={problem}
+          done={made && t('generated', { period: made })}
+          disabled={busy}
+          label={t('generate', { period: periodText(period) })}
+        />
       </form>
       <Pending load={load} />
       {load.value?.length === 0 && <p class="muted">{t('noReports')}</p>}
@@ -91,20 +79,22 @@ export function Reports({
                 </ul>
               )}
               <div class="actions">
-                <Download
+                <FileLink
+                  class="btn secondary"
                   path={`${base}/${encodeURIComponent(r.id)}/report.pdf`}
                   accept="application/pdf"
                   name={reportFileName(r, 'pdf')}
                 >
                   {t('downloadPdf')}
-                </Download>
-                <Download
+                </FileLink>
+                <FileLink
+                  class="btn secondary"
                   path={`${base}/${encodeURIComponent(r.id)}/report.csv`}
                   accept="text/csv"
                   name={reportFileName(r, 'csv')}
                 >
                   {t('downloadCsv')}
-                </Download>
+                </FileLink>
               </div>
             </li>
           ))}

@@ -1,11 +1,10 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { PlotAdvice } from '@lumbung/schemas';
 import { actionLevel, type WaterGauge, waterGauge } from '../../farm.ts';
 import { farmEn } from '../../i18n/farm-en.ts';
 import { type FarmKey, farmId } from '../../i18n/farm-id.ts';
 import type { MessageKey } from '../../i18n/index.ts';
-import { entry } from '../supply/kit.tsx';
-import { type OwnT, useOwnT } from './load.tsx';
+import { entry, type OwnT, useOwnT } from '../supply/kit.tsx';
 
 export type FarmT = OwnT<FarmKey>;
 const FARM = { id: farmId, en: farmEn } as const;

@@ -1,10 +1,9 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { IrrigationRecord, PlotAdvice } from '@lumbung/schemas';
 import { type IrrigationForm, irrigationRequest, localToday } from '../../farm.ts';
 import type { FarmRoute } from '../../route.ts';
-import { entry, useState } from '../supply/kit.tsx';
+import { entry, Field, FormEnd, newestFirst, Pending, useDate, useForm, useLoad } from '../supply/kit.tsx';
 import { PlotCard, plotPath, useT } from './common.tsx';
-import { failure, Pending, useDate, useLoad } from './load.tsx';
 import { WeatherStrip } from './weather.tsx';
 
 export { install, type Kit } from '../supply/kit.tsx';
@@ -105,7 +104,7 @@ function Irrigations({ records }: { records: IrrigationRecord[] }) {
   const { fmt } = entry.useUi();
   const t = useT();
   const date = useDate();
-  const newest = [...records].sort((x, y) => y.date.localeCompare(x.date) || y.createdAt - x.createdAt);
+  const newest = newestFirst(records);
   return (
     <section class="section" aria-labelledby="h-irrigations">
       <h2 id="h-irrigations">{t('recentIrrigation')}</h2>
@@ -147,83 +146,64 @@ function IrrigationFormView({
   const t = useT();
   const date = useDate();
   const empty: IrrigationForm = { date: today, mm: '', note: '' };
-  const [form, setForm] = useState<IrrigationForm>(empty);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [done, setDone] = useState<{ date: string; mm: number } | undefined>(undefined);
-  const set = (patch: Partial<IrrigationForm>) => {
-    setForm({ ...form, ...patch });
-    setDone(undefined);
-  };
-  const submit = async (e: Event) => {
+  const { form, setForm, set, done, setDone, busy, problem, setProblem, run } = useForm<
+    IrrigationForm,
+    { date: string; mm: number }
+  >(empty);
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (busy) return;
     const req = irrigationRequest(form, today);
     if (!req.ok) {
       setProblem(t(`irrigation_${req.problem}`));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    void run(async () => {
       const r = await api.post<IrrigationRecord>(plotPath(villageId, siteId, 'irrigation'), req.body);
       setDone({ date: r.date, mm: r.mm });
       setForm(empty);
       onDone();
-    } catch (err) {
-      setProblem(failure(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="section" aria-labelledby="h-record">
       <h2 id="h-record">{t('recordTitle')}</h2>
       <form class="card form" onSubmit={submit} data-form="irrigation" noValidate>
-        <div class="field">
-          <label for="irrigation-date">{t('irrigationDate')}</label>
-          <input
-            id="irrigation-date"
-            type="date"
-            max={today}
-            value={form.date}
-            onInput={(e) => set({ date: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <div class="field">
-          <label for="irrigation-mm">{t('irrigationMm')}</label>
-          <input
-            id="irrigation-mm"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            aria-describedby="irrigation-mm-hint"
-            value={form.mm}
-            onInput={(e) => set({ mm: (e.currentTarget as HTMLInputElement).value })}
-          />
+        <Field
+          id="irrigation-date"
+          label={t('irrigationDate')}
+          type="date"
+          max={today}
+          value={form.date}
+          onValue={(d) => set({ date: d })}
+        />
+        <Field
+          id="irrigation-mm"
+          label={t('irrigationMm')}
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          aria-describedby="irrigation-mm-hint"
+          value={form.mm}
+          onValue={(mm) => set({ mm })}
+        >
           <span id="irrigation-mm-hint" class="hint small muted">
             {t('irrigationMmHint')}
           </span>
-        </div>
-        <div class="field">
-          <label for="irrigation-note">{t('irrigationNote')}</label>
-          <input
-            id="irrigation-note"
-            type="text"
-            maxLength={300}
-            value={form.note}
-            onInput={(e) => set({ note: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <entry.Problem text={problem} />
-        {done && (
-          <p class="okbox small" role="status">
-            {t('irrigationSaved', { mm: fmt.value(done.mm, 'mm', 1), date: date(done.date) })}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('recordButton')}
-        </button>
+        </Field>
+        <Field
+          id="irrigation-note"
+          label={t('irrigationNote')}
+          type="text"
+          maxLength={300}
+          value={form.note}
+          onValue={(note) => set({ note })}
+        />
+        <FormEnd
+          problem={problem}
+          done={done && t('irrigationSaved', { mm: fmt.value(done.mm, 'mm', 1), date: date(done.date) })}
+          disabled={busy}
+          label={t('recordButton')}
+        />
       </form>
     </section>
   );

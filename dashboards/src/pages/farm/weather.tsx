@@ -1,9 +1,8 @@
-/** @jsxImportSource . */
+/** @jsxImportSource ../supply */
 import type { AgroWeatherDay } from '@lumbung/schemas';
 import { weatherRange, weatherStrip } from '../../farm.ts';
-import { entry } from '../supply/kit.tsx';
+import { entry, Pending, useDate, useLoad } from '../supply/kit.tsx';
 import { useT } from './common.tsx';
-import { Pending, useDate, useLoad } from './load.tsx';
 
 /**
  * The last fourteen local days of the village's weather station: evaporation (FAO-56 ET0) and rain side by side

@@ -1,23 +1,16 @@
 /** @jsxImportSource . */
 import type { LotStatus, ProducerRecord, ProductRecord } from '@lumbung/schemas';
-import type { ComponentChildren } from 'preact';
-import type { ApiError } from '../../api.ts';
-import type { MessageKey, Params } from '../../i18n/index.ts';
 import { supplyEn } from '../../i18n/supply-en.ts';
 import { type SupplyKey, supplyId } from '../../i18n/supply-id.ts';
-import { expiryLevel, formatDuration, noonOf } from '../../supply.ts';
-import { entry, getFile, saveFile, useEffect, useState } from './kit.tsx';
+import { expiryLevel, formatDuration } from '../../supply.ts';
+import { entry, type OwnT, useDate, useLoad, useOwnT } from './kit.tsx';
 
 const SUPPLY = { id: supplyId, en: supplyEn } as const;
 
-export type SupplyT = (key: SupplyKey | MessageKey, params?: Params) => string;
+export type SupplyT = OwnT<SupplyKey>;
 
 /** The supply pages' messages (their own catalogue, loaded with them), then the app's (shared words). */
-export function useT(): SupplyT {
-  const { lang, t } = entry.useUi();
-  const own: Record<string, string> = SUPPLY[lang];
-  return (key, params) => (key in own ? entry.fill(own[key]!, params) : t(key as MessageKey, params));
-}
+export const useT = (): SupplyT => useOwnT<SupplyKey>(SUPPLY);
 
 /**
  * The words for an exposure reason code of the API (`temperature_excursion_long`, …: LotExposure.reasons and
@@ -29,35 +22,6 @@ export function useReason(): (code: string) => string {
     const key = `exposureReason_${code}`;
     return key in supplyId ? t(key as SupplyKey) : code;
   };
-}
-
-export type Load<T> = { value?: T; error?: ApiError; reload: () => void; set: (v: T) => void };
-
-/**
- * Data of a page from the API: loading, then the value or the error (with a retry). A reload keeps the old value
- * on screen until the new one arrives.
- */
-export function useLoad<T>(get: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
-  const [value, setValue] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    setError(undefined);
-    get(abort.signal).then(
-      (v) => !abort.signal.aborted && setValue(() => v),
-      (e: unknown) => !abort.signal.aborted && setError(entry.toApiError(e)),
-    );
-    return () => abort.abort();
-  }, [...deps, attempt]);
-  return { value, error, reload: () => setAttempt((n) => n + 1), set: (v) => setValue(() => v) };
-}
-
-/** The loading line or the error box while a value is not there. */
-export function Pending<T>({ load }: { load: Load<T> }) {
-  if (load.error) return <entry.ErrorBox error={load.error} onRetry={load.reload} />;
-  if (load.value === undefined) return <entry.Loading />;
-  return null;
 }
 
 /** The village's products and producers by id, for names (lines of stock and lots carry only ids). */
@@ -87,12 +51,6 @@ export function useCatalogue(villageId: string): Catalogue {
 export function productName(c: Catalogue, id: string, lang: 'id' | 'en'): string {
   const p = c.products.get(id);
   return (lang === 'en' && p?.nameEn) || p?.name || id;
-}
-
-/** A local date (YYYY-MM-DD) in the village's words: "15 Nov 2026". */
-export function useDate(): (isoDate: string) => string {
-  const { fmt } = entry.useUi();
-  return (d) => fmt.date(noonOf(d));
 }
 
 /** Whole local days from today to a date (negative once it is past), in the village's time zone. */
@@ -143,45 +101,6 @@ export function Bar({ label, value, whole, unit }: { label: string; value: numbe
         {fmt.number(value)} / {fmt.value(whole, unit)}
       </span>
     </div>
-  );
-}
-
-/** A link that downloads a file of the API with the user's token (a plain link could not send it). */
-export function FileLink({
-  path,
-  accept,
-  name,
-  children,
-}: {
-  path: string;
-  accept: string;
-  name: string;
-  children: ComponentChildren;
-}) {
-  const { api, lang } = entry.useUi();
-  const t = useT();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const click = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      saveFile(await getFile(api, lang, path, accept), name);
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <a href={`${entry.apiBase}${path}`} onClick={click} aria-busy={busy} download={name}>
-        {children}
-      </a>
-      <entry.Problem text={problem} />
-    </>
   );
 }
 

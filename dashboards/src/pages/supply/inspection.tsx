@@ -1,7 +1,7 @@
 /** @jsxImportSource . */
 import type { InspectionRecord, LotRecord } from '@lumbung/schemas';
-import { useLoad, useT } from './common.tsx';
-import { entry, useState } from './kit.tsx';
+import { useT } from './common.tsx';
+import { entry, Field, FormEnd, Pending, useAction, useLoad, useState } from './kit.tsx';
 
 /** GET sampling-plan: ISO 2859-1 single sampling, normal inspection, for a lot size and AQL. */
 export interface SamplingPlan {
@@ -41,21 +41,18 @@ export function InspectionForm({
   );
   const [defects, setDefects] = useState('');
   const [notes, setNotes] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const { busy, problem, setProblem, run } = useAction();
   const [result, setResult] = useState<InspectionRecord | undefined>(undefined);
   const n = defects.trim() === '' ? Number.NaN : Number(defects);
   const valid = Number.isInteger(n) && n >= 0;
   const p = plan.value;
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     if (!valid) {
       setProblem(t('defectsInvalid'));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    void run(async () => {
       const rec = await api.post<InspectionRecord>(`${v}/lots/${encodeURIComponent(lot.id)}/inspections`, {
         defects: n,
         notes: notes.trim() || null,
@@ -65,17 +62,12 @@ export function InspectionForm({
       setDefects('');
       setNotes('');
       onDone(rec);
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card form" onSubmit={submit} data-form="inspection">
       <h3>{t('inspectLot', { lot: lot.id })}</h3>
-      {!p && plan.error && <entry.ErrorBox error={plan.error} onRetry={plan.reload} />}
-      {!p && !plan.error && <entry.Loading />}
+      {!p && <Pending load={plan} />}
       {p && (
         <div class="plan" data-sample-size={p.sampleSize}>
           <p class="small muted">
@@ -91,44 +83,33 @@ export function InspectionForm({
           <p class="small">{t('planAccept', { ac: p.acceptNumber, re: p.rejectNumber })}</p>
         </div>
       )}
-      <div class="field">
-        <label for={`defects-${lot.id}`}>{t('defects')}</label>
-        <input
-          id={`defects-${lot.id}`}
-          type="number"
-          inputMode="numeric"
-          min={0}
-          step={1}
-          value={defects}
-          onInput={(e) => {
-            setDefects((e.currentTarget as HTMLInputElement).value);
-            setResult(undefined);
-          }}
-        />
+      <Field
+        id={`defects-${lot.id}`}
+        label={t('defects')}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        value={defects}
+        onValue={(value) => {
+          setDefects(value);
+          setResult(undefined);
+        }}
+      >
         {p && valid && (
           <p class={n <= p.acceptNumber ? 'small ok' : 'small late'} role="status">
             {n <= p.acceptNumber ? t('willAccept') : t('willReject')}
           </p>
         )}
-      </div>
-      <div class="field">
-        <label for={`notes-${lot.id}`}>{t('notesOptional')}</label>
-        <input
-          id={`notes-${lot.id}`}
-          type="text"
-          value={notes}
-          onInput={(e) => setNotes((e.currentTarget as HTMLInputElement).value)}
-        />
-      </div>
-      <entry.Problem text={problem} />
-      {result && (
-        <p class={result.result === 'conformant' ? 'okbox small' : 'warnbox small'} role="status">
-          {result.result === 'conformant' ? t('inspectionPassed') : t('inspectionFailed')}
-        </p>
-      )}
-      <button type="submit" disabled={busy || !p}>
-        {t('recordInspection')}
-      </button>
+      </Field>
+      <Field id={`notes-${lot.id}`} label={t('notesOptional')} type="text" value={notes} onValue={setNotes} />
+      <FormEnd
+        problem={problem}
+        done={result && (result.result === 'conformant' ? t('inspectionPassed') : t('inspectionFailed'))}
+        warn={result?.result !== 'conformant'}
+        disabled={busy || !p}
+        label={t('recordInspection')}
+      />
     </form>
   );
 }

@@ -3,9 +3,9 @@ import type * as preact from 'preact/jsx-runtime';
 export type { JSX } from 'preact/jsx-runtime';
 
 /**
- * The JSX runtime of the supply-chain pages: every file of this folder starts with `@jsxImportSource .`, so its
- * JSX calls these functions instead of importing `preact/jsx-runtime`. Why: those pages are lazily loaded
- * chunks, and the entry (which holds Preact) is inlined into index.html, where no chunk can import it
+ * The JSX runtime of every lazily loaded page: each file of this folder starts with `@jsxImportSource .` (of
+ * pages/farm/ and pages/csr/: `@jsxImportSource ../supply`), so its JSX calls these functions instead of importing
+ * `preact/jsx-runtime`. Why: those pages are lazily loaded chunks, and the entry (which holds Preact) is inlined into index.html, where no chunk can import it
  * (vite.config.ts fails the build if one does). The entry hands its own Preact over with `install()` (kit.tsx)
  * before any of these components renders, so both sides share one Preact: one set of hooks, one context.
  */

@@ -6,20 +6,16 @@ import { lotActions, svgDataUrl, traceRows } from '../../supply.ts';
 import type { VillageData } from '../../village.ts';
 import {
   Expiry,
-  FileLink,
   LotStatusBadge,
-  Pending,
   type SupplyT,
   unitLabel,
   useCatalogue,
-  useDate,
   useDuration,
-  useLoad,
   useReason,
   useT,
 } from './common.tsx';
 import { InspectionForm } from './inspection.tsx';
-import { entry, getFile, useState } from './kit.tsx';
+import { entry, Field, FileLink, Pending, useAction, useDate, useLoad, useState } from './kit.tsx';
 
 type RecallResult = {
   lotId: string;
@@ -178,8 +174,7 @@ function Actions({ lot, access, onChange }: { lot: LotDetail; access: SupplyAcce
   const can = lotActions(lot.status, access);
   const [mode, setMode] = useState<'hold' | 'recall' | undefined>(undefined);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const { busy, problem, setProblem, run } = useAction();
   const [recalled, setRecalled] = useState<RecallResult | undefined>(undefined);
   if (!can.hold && !can.release && !can.recall && !recalled) return null;
   const path = `/villages/${lot.villageId}/lots/${encodeURIComponent(lot.id)}`;
@@ -188,19 +183,13 @@ function Actions({ lot, access, onChange }: { lot: LotDetail; access: SupplyAcce
       setProblem(t('reasonNeeded'));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    await run(async () => {
       if (action === 'recall') setRecalled(await api.post<RecallResult>(`${path}/recall`, { reason: reason.trim() }));
       else await api.post<LotRecord>(`${path}/${action}`, action === 'hold' ? { reason: reason.trim() } : {});
       setMode(undefined);
       setReason('');
       onChange();
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section class="section" aria-label={t('lotActions')}>
@@ -232,15 +221,13 @@ function Actions({ lot, access, onChange }: { lot: LotDetail; access: SupplyAcce
           }}
         >
           {mode === 'recall' && <p class="warnbox small">{t('recallWarning')}</p>}
-          <div class="field">
-            <label for="lot-reason">{mode === 'hold' ? t('holdWhy') : t('recallWhy')}</label>
-            <input
-              id="lot-reason"
-              type="text"
-              value={reason}
-              onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
-            />
-          </div>
+          <Field
+            id="lot-reason"
+            label={mode === 'hold' ? t('holdWhy') : t('recallWhy')}
+            type="text"
+            value={reason}
+            onValue={setReason}
+          />
           <div class="actions">
             <button type="submit" class={mode === 'recall' ? 'danger' : undefined} disabled={busy}>
               {mode === 'hold' ? t('holdConfirm') : t('recallConfirm')}
@@ -545,7 +532,7 @@ function CodeSection({ lot, villageId }: { lot: LotDetail; villageId: string }) 
   const { api, lang } = entry.useUi();
   const path = `/villages/${villageId}/lots/${encodeURIComponent(lot.id)}`;
   const qr = useLoad(
-    async () => svgDataUrl(await (await getFile(api, lang, `${path}/qr.svg`, 'image/svg+xml')).text()),
+    async () => svgDataUrl(await (await api.file(`${path}/qr.svg`, 'image/svg+xml')).text()),
     [api, lang, path],
   );
   return (

@@ -1,17 +1,7 @@
 /** @jsxImportSource . */
 import type { LotRecord, LotStatus } from '@lumbung/schemas';
-import {
-  Expiry,
-  LotStatusBadge,
-  Pending,
-  productName,
-  unitLabel,
-  useCatalogue,
-  useDate,
-  useLoad,
-  useT,
-} from './common.tsx';
-import { entry, useState } from './kit.tsx';
+import { Expiry, LotStatusBadge, productName, unitLabel, useCatalogue, useT } from './common.tsx';
+import { entry, Pending, useDate, useLoad, useState } from './kit.tsx';
 
 const STATUSES: LotStatus[] = ['available', 'on_hold', 'recalled', 'expired'];
 

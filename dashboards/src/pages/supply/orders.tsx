@@ -2,20 +2,8 @@
 import type { LotRecord, OrderDetail, ShipmentRecord } from '@lumbung/schemas';
 import type { SupplyAccess } from '../../roles.ts';
 import { checkAllocation, inLang, progressBars, quotaShares, sortOrders } from '../../supply.ts';
-import {
-  Bar,
-  Expiry,
-  FileLink,
-  LotStatusBadge,
-  Pending,
-  type SupplyT,
-  unitLabel,
-  useDate,
-  useDaysLeft,
-  useLoad,
-  useT,
-} from './common.tsx';
-import { entry, put, useState } from './kit.tsx';
+import { Bar, Expiry, LotStatusBadge, type SupplyT, unitLabel, useDaysLeft, useT } from './common.tsx';
+import { entry, Field, FileLink, Pending, useAction, useDate, useLoad, useState } from './kit.tsx';
 
 /** The KUB's bulk orders: buyer, product, quantity, due date, status and whether it risks being late. */
 export function OrdersPage({ villageId }: { villageId: string }) {
@@ -257,48 +245,36 @@ function AdjustForm({
   onDone: (o: OrderDetail | undefined) => void;
 }) {
   const t = useT();
-  const { api, lang, fmt } = entry.useUi();
+  const { api, fmt } = entry.useUi();
   const [quotas, setQuotas] = useState(() =>
     o.allocations.map((a) => ({ producerId: a.producerId, quota: String(a.quota) })),
   );
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const { busy, problem, setProblem, run } = useAction();
   const check = checkAllocation(quotas, o.quantity);
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     if (!check.ok) {
       setProblem(t(`allocation_${check.problem}`, { producer: names.get(check.producerId) ?? check.producerId }));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const path = `/villages/${o.villageId}/orders/${encodeURIComponent(o.id)}/allocation`;
-      onDone(await put<OrderDetail>(api, lang, path, { allocations: check.allocations }));
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-      setBusy(false);
-    }
+    const path = `/villages/${o.villageId}/orders/${encodeURIComponent(o.id)}/allocation`;
+    void run(async () => onDone(await api.put<OrderDetail>(path, { allocations: check.allocations })));
   };
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="h-adjust">
       <h3 id="h-adjust">{t('adjustTitle')}</h3>
       {quotas.map((q, i) => (
-        <div class="field" key={q.producerId}>
-          <label for={`quota-${q.producerId}`}>{names.get(q.producerId) ?? q.producerId}</label>
-          <input
-            id={`quota-${q.producerId}`}
-            type="number"
-            inputMode="numeric"
-            min={0}
-            step={1}
-            value={q.quota}
-            onInput={(e) => {
-              const value = (e.currentTarget as HTMLInputElement).value;
-              setQuotas(quotas.map((x, j) => (j === i ? { ...x, quota: value } : x)));
-            }}
-          />
-        </div>
+        <Field
+          key={q.producerId}
+          id={`quota-${q.producerId}`}
+          label={names.get(q.producerId) ?? q.producerId}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          step={1}
+          value={q.quota}
+          onValue={(value) => setQuotas(quotas.map((x, j) => (j === i ? { ...x, quota: value } : x)))}
+        />
       ))}
       {check.ok && (
         <p class={check.diff === 0 ? 'small' : 'small late'} role="status">
@@ -324,28 +300,16 @@ function RecomputeForm({ order: o, onChange }: { order: OrderDetail; onChange: (
   const t = useT();
   const { api } = entry.useUi();
   const [minLot, setMinLot] = useState(String(o.minLotSize));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const submit = async (e: Event) => {
+  const { busy, problem, setProblem, run } = useAction();
+  const submit = (e: Event) => {
     e.preventDefault();
     const n = minLot.trim() === '' ? 0 : Number(minLot);
     if (!Number.isInteger(n) || n < 0) {
       setProblem(t('minLotInvalid'));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      onChange(
-        await api.post<OrderDetail>(`/villages/${o.villageId}/orders/${encodeURIComponent(o.id)}/allocate`, {
-          minLotSize: n,
-        }),
-      );
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    const path = `/villages/${o.villageId}/orders/${encodeURIComponent(o.id)}/allocate`;
+    void run(async () => onChange(await api.post<OrderDetail>(path, { minLotSize: n })));
   };
   return (
     <form class="inline-form" onSubmit={submit}>

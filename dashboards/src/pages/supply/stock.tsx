@@ -7,16 +7,14 @@ import {
   type Catalogue,
   Expiry,
   LotStatusBadge,
-  Pending,
   productName,
   unitLabel,
   useCatalogue,
-  useLoad,
   useReason,
   useT,
 } from './common.tsx';
 import { InspectionForm } from './inspection.tsx';
-import { entry, useState } from './kit.tsx';
+import { entry, Field, FormEnd, Pending, useForm, useLoad, useState } from './kit.tsx';
 
 type Warnings = { expiring: StockLine[]; exposure: { lotId: string; reasons: string[] }[] };
 
@@ -297,10 +295,10 @@ function MovementSection({
 }) {
   const t = useT();
   const { api, fmt } = entry.useUi();
-  const [form, setForm] = useState<MovementForm>(EMPTY_MOVEMENT);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [done, setDone] = useState<{ kind: MovementKind; lotId: string; quantity: number } | undefined>(undefined);
+  const { form, setForm, set, done, setDone, busy, problem, setProblem, run } = useForm<
+    MovementForm,
+    { kind: MovementKind; lotId: string; quantity: number }
+  >(EMPTY_MOVEMENT);
   const rule = MOVEMENT_FIELDS[form.kind];
   // Shipments still being packed, for a pick (loaded once the form asks for one).
   const shipments = useLoad(
@@ -312,23 +310,17 @@ function MovementSection({
         : [],
     [api, villageId, rule.shipment],
   );
-  const set = (patch: Partial<MovementForm>) => {
-    setForm({ ...form, ...patch });
-    setDone(undefined);
-  };
   // Lot codes to choose from: every lot of the village (a receipt is often of a lot with no stock yet).
   const codes = [...new Set([...stock.map((l) => l.lotId), ...lots.map((l) => l.id)])].sort();
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const req = movementRequest(form);
     if (!req.ok) {
       setProblem(t(`movement_${req.problem}`));
       return;
     }
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const r = req.request;
+    const r = req.request;
+    void run(async () => {
       if (r.to === 'picks')
         await api.post<ShipmentRecord>(
           `/villages/${villageId}/shipments/${encodeURIComponent(r.shipmentId)}/picks`,
@@ -338,11 +330,7 @@ function MovementSection({
       setDone({ kind: form.kind, lotId: r.body.lotId, quantity: r.body.quantity });
       setForm({ ...EMPTY_MOVEMENT, kind: form.kind });
       onDone();
-    } catch (err) {
-      setProblem(t('actionFailed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const roomSelect = (id: string, value: string, field: 'fromRoomId' | 'toRoomId', label: string) => (
     <div class="field">
@@ -370,33 +358,30 @@ function MovementSection({
             </label>
           ))}
         </fieldset>
-        <div class="field">
-          <label for="movement-lot">{t('lotCode')}</label>
-          <input
-            id="movement-lot"
-            type="text"
-            list="movement-lots"
-            autoCapitalize="characters"
-            autoComplete="off"
-            value={form.lotId}
-            onInput={(e) => set({ lotId: (e.currentTarget as HTMLInputElement).value })}
-          />
+        <Field
+          id="movement-lot"
+          label={t('lotCode')}
+          type="text"
+          list="movement-lots"
+          autoCapitalize="characters"
+          autoComplete="off"
+          value={form.lotId}
+          onValue={(lotId) => set({ lotId })}
+        >
           <datalist id="movement-lots">
             {codes.map((c) => (
               <option key={c} value={c} />
             ))}
           </datalist>
-        </div>
-        <div class="field">
-          <label for="movement-qty">{rule.signed ? t('quantitySigned') : t('quantity')}</label>
-          <input
-            id="movement-qty"
-            type="text"
-            inputMode={rule.signed ? 'text' : 'decimal'}
-            value={form.quantity}
-            onInput={(e) => set({ quantity: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
+        </Field>
+        <Field
+          id="movement-qty"
+          label={rule.signed ? t('quantitySigned') : t('quantity')}
+          type="text"
+          inputMode={rule.signed ? 'text' : 'decimal'}
+          value={form.quantity}
+          onValue={(quantity) => set({ quantity })}
+        />
         {rule.from && roomSelect('movement-from', form.fromRoomId, 'fromRoomId', t('fromRoom'))}
         {rule.to && roomSelect('movement-to', form.toRoomId, 'toRoomId', rule.from ? t('toRoom') : t('room'))}
         {rule.shipment && (
@@ -418,28 +403,26 @@ function MovementSection({
             {shipments.value?.length === 0 && <p class="small muted">{t('noPreparingShipments')}</p>}
           </div>
         )}
-        <div class="field">
-          <label for="movement-reason">{rule.reason ? t('reason') : t('reasonOptional')}</label>
-          <input
-            id="movement-reason"
-            type="text"
-            value={form.reason}
-            onInput={(e) => set({ reason: (e.currentTarget as HTMLInputElement).value })}
-          />
-        </div>
-        <entry.Problem text={problem} />
-        {done && (
-          <p class="okbox small" role="status">
-            {t('movementDone', {
+        <Field
+          id="movement-reason"
+          label={rule.reason ? t('reason') : t('reasonOptional')}
+          type="text"
+          value={form.reason}
+          onValue={(reason) => set({ reason })}
+        />
+        <FormEnd
+          problem={problem}
+          done={
+            done &&
+            t('movementDone', {
               kind: t(`movementKind_${done.kind}`),
               lot: done.lotId,
               quantity: fmt.number(done.quantity),
-            })}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('record')}
-        </button>
+            })
+          }
+          disabled={busy}
+          label={t('record')}
+        />
       </form>
     </section>
   );

@@ -1,11 +1,9 @@
 /** @jsxImportSource . */
 import type { PublicLotView } from '@lumbung/schemas';
-import type { ApiError } from '../../api.ts';
 import type { Params } from '../../i18n/index.ts';
 import { publicEn } from '../../i18n/public-en.ts';
 import { type PublicKey, publicId } from '../../i18n/public-id.ts';
-import { noonOf } from '../../supply.ts';
-import { entry, useEffect, useMemo, useState } from './kit.tsx';
+import { entry, Pending, useDate, useEffect, useLoad, useMemo } from './kit.tsx';
 
 export { install, type Kit } from './kit.tsx';
 
@@ -23,37 +21,28 @@ export function PublicTracePage({ villageId, lotId }: { villageId: string; lotId
   const t = (key: PublicKey, params?: Params) => entry.fill(TEXT[lang][key], params);
   // Without `auth`, Api sends no Authorization header: this page must work for anyone, signed in or not.
   const api = useMemo(() => new entry.Api(() => lang, undefined), [lang]);
-  const [view, setView] = useState<PublicLotView | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    setError(undefined);
-    api
-      .get<PublicLotView>(`/public/lots/${encodeURIComponent(villageId)}/${encodeURIComponent(lotId)}`, abort.signal)
-      .then(
-        (v) => !abort.signal.aborted && setView(v),
-        (e: unknown) => !abort.signal.aborted && setError(entry.toApiError(e)),
-      );
-    return () => abort.abort();
-  }, [api, villageId, lotId, attempt]);
+  const load = useLoad(
+    (signal) =>
+      api.get<PublicLotView>(`/public/lots/${encodeURIComponent(villageId)}/${encodeURIComponent(lotId)}`, signal),
+    [api, villageId, lotId],
+  );
+  const day = useDate();
+  const view = load.value;
 
   const name = view ? (lang === 'en' && view.product.nameEn) || view.product.name : undefined;
   useEffect(() => {
     if (name) document.title = `${name} · ${view?.cooperative.brand ?? view?.cooperative.name}`;
   }, [name, view]);
 
-  if (error && !view)
-    return error.status === 404 ? (
+  if (!view)
+    return load.error?.status === 404 ? (
       <div class="public">
         <h1>{t('notFoundTitle')}</h1>
         <p>{t('notFound', { lot: lotId })}</p>
       </div>
     ) : (
-      <entry.ErrorBox error={error} onRetry={() => setAttempt(attempt + 1)} />
+      <Pending load={load} />
     );
-  if (!view) return <entry.Loading />;
-  const day = (d: string) => fmt.date(noonOf(d));
   const p = view.producer;
   const brand = view.cooperative.brand;
   return (
