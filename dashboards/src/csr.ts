@@ -1,12 +1,7 @@
 import type { CsrReportSummary, EcoRecordInput, IndicatorsView } from '@lumbung/schemas';
-import {
-  addDays,
-  addMonths as addMonthsTo,
-  isCalendarDate,
-  previousPeriod as previousPeriodOf,
-} from '@lumbung/schemas/time';
+import { addDays, addMonths as addMonthsTo, isCalendarDate, previousPeriod as previousPeriodOf } from './dates.ts';
 
-export { addDays, localDate as localToday } from '@lumbung/schemas/time';
+export { addDays, localToday } from './dates.ts';
 
 /**
  * Pure helpers of the CSR partner's page (issue 6): periods, the change against the previous period, the
@@ -45,7 +40,7 @@ export function pickOf(p: Period, today: string): QuickPick | undefined {
   });
 }
 
-/** The period just before, of the same length (the comparison the CSR report makes: `@lumbung/schemas/time`). */
+/** The period just before, of the same length (the comparison the CSR report makes). */
 export const previousPeriod = (p: Period): Period => previousPeriodOf(p.from, p.to);
 
 /** The last day of a period (its `to` is the day after). */

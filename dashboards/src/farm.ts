@@ -1,7 +1,7 @@
 import type { AgroWeatherDay, PlotAdvice } from '@lumbung/schemas';
-import { addDays, isCalendarDate } from '@lumbung/schemas/time';
+import { addDays, isCalendarDate } from './dates.ts';
 
-export { addDays, isCalendarDate as isIsoDate, localDate as localToday } from '@lumbung/schemas/time';
+export { addDays, isCalendarDate as isIsoDate, localToday } from './dates.ts';
 
 /**
  * Pure helpers of the farm pages (issue 6): the soil-water gauge, the weather strip, the irrigation form's

@@ -1,19 +1,7 @@
 /** @jsxImportSource . */
-import type { InspectionRecord, LotRecord } from '@lumbung/schemas';
+import type { InspectionRecord, LotRecord, SamplingPlanView } from '@lumbung/schemas';
 import { useT } from './common.tsx';
 import { entry, Field, FormEnd, Pending, useAction, useLoad, useState } from './kit.tsx';
-
-/** GET sampling-plan: ISO 2859-1 single sampling, normal inspection, for a lot size and AQL. */
-export interface SamplingPlan {
-  codeLetter: string;
-  sampleSize: number;
-  acceptNumber: number;
-  rejectNumber: number;
-  aql: number;
-  level: string;
-  lotSize: number;
-  wholeLot: boolean;
-}
 
 /**
  * Records a quality inspection of a lot. The sampling plan for the lot's size is shown first (how many items to
@@ -36,7 +24,7 @@ export function InspectionForm({
   const { api, fmt } = entry.useUi();
   const v = `/villages/${villageId}`;
   const plan = useLoad(
-    (signal) => api.get<SamplingPlan>(`${v}/sampling-plan${entry.qs({ lotSize: lot.quantity, aql })}`, signal),
+    (signal) => api.get<SamplingPlanView>(`${v}/sampling-plan${entry.qs({ lotSize: lot.quantity, aql })}`, signal),
     [api, v, lot.quantity, aql],
   );
   const [defects, setDefects] = useState('');
