@@ -2,7 +2,7 @@ import type { VillageSummary } from '@lumbung/schemas';
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
-import { API_BASE, Api, ApiError, qs, readResponse, toApiError } from './api.ts';
+import { API_BASE, Api, ApiError, qs, toApiError } from './api.ts';
 import { Auth, type Session, storageOf } from './auth.ts';
 import { type Ui, UiContext, useUi, useVillage } from './context.ts';
 import { createFormatter, daysSince } from './format.ts';
@@ -399,9 +399,7 @@ const kit = (): Kit => ({
   href,
   qs,
   Api,
-  ApiError,
   toApiError,
-  readResponse,
   apiBase: API_BASE,
   daysSince,
   fill,

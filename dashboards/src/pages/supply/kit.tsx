@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type * as hooks from 'preact/hooks';
 import type * as preact from 'preact/jsx-runtime';
-import type { API_BASE, Api, ApiError, qs, readResponse, toApiError } from '../../api.ts';
+import type { API_BASE, Api, ApiError, qs, toApiError } from '../../api.ts';
 import type { useUi, useVillage } from '../../context.ts';
 import type { daysSince } from '../../format.ts';
 import type { fill, Lang, MessageKey, Params } from '../../i18n/index.ts';
@@ -37,9 +37,7 @@ export interface Kit {
   href: typeof href;
   qs: typeof qs;
   Api: typeof Api;
-  ApiError: typeof ApiError;
   toApiError: typeof toApiError;
-  readResponse: typeof readResponse;
   apiBase: typeof API_BASE;
   daysSince: typeof daysSince;
   fill: typeof fill;
