@@ -329,7 +329,6 @@ export const PickSuggestion = z.object({
 });
 export type PickSuggestion = z.infer<typeof PickSuggestion>;
 
-
 // ---- Views the API returns (computed, not stored) ----
 
 const Stat = z.object({ min: z.number(), max: z.number(), mean: z.number() });
