@@ -137,6 +137,24 @@ const POSTGRES_TABLE = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
 
 const SELECT_APPLIED = 'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations';
 
+/**
+ * Switches a new database file to WAL. The switch needs the file to itself, and SQLite answers SQLITE_BUSY at
+ * once (without the busy timeout) when another process starting at the same moment has it open: wait and
+ * look again; by then the other process has usually made the switch.
+ */
+async function walMode(db: Database.Database, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** Prisma's JS engine writes SQLite DATETIMEs as ISO text with an explicit offset; match it. */
 const sqliteTime = (d: Date): string => d.toISOString().replace('Z', '+00:00');
 
@@ -146,7 +164,7 @@ async function migrateSqlite(file: string, migrations: readonly Migration[]): Pr
   const db = openSqlite(file, { timeout: 30_000 });
   try {
     // WAL lets the API read while the gateway bridge writes; the setting stays with the file.
-    db.pragma('journal_mode = WAL');
+    await walMode(db, 30_000);
     db.exec(SQLITE_TABLE);
     const applied: string[] = [];
     // One migration per turn, each checked and applied under the write lock (IMMEDIATE takes it at
